@@ -1,0 +1,50 @@
+# Glaneur: `make demo` to try it, `make test` to check it. See README.md.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install: a newer lock file (or pyproject.toml) reinstalls.
+STAMP := $(VENV)/.glaneur-installed
+PORT ?= 8000
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+
+.PHONY: install demo test lint bench messages clean
+
+install: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+demo: install
+	PORT=$(PORT) $(BIN)/glaneur demo
+
+# Browser tests drive Debian's /usr/bin/chromium: no browser download here.
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python bench/topic_page.py $(BENCH_ARGS)
+
+# Run from the package so only its strings are collected; the data dir stays at the top.
+messages: install
+	cd src/glaneur && GLANEUR_DATA_DIR=$(CURDIR)/var ../../$(BIN)/glaneur makemessages \
+		--locale fr --locale en --ignore 'data/*'
+	cd src/glaneur && GLANEUR_DATA_DIR=$(CURDIR)/var ../../$(BIN)/glaneur compilemessages \
+		--locale fr --locale en
+
+# Leaves var/ alone: it holds the demo's database, secret key and uploads.
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis \
+		test-results
+	find src tests bench -name __pycache__ -type d -prune -exec rm -rf {} +

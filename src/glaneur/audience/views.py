@@ -1,0 +1,106 @@
+"""Follow, comment and the reading list of followed topics."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_POST
+
+from glaneur.curation.models import Post, Topic
+from glaneur.curation.services import can_view
+
+from . import queries, services
+from .models import Comment
+
+
+def _visible_topic(request: HttpRequest, slug: str) -> Topic:
+    topic = get_object_or_404(Topic, slug=slug)
+    if not can_view(request.user, topic):
+        raise Http404
+    return topic
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@require_POST
+def follow_toggle(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = _visible_topic(request, slug)
+    if not request.user.is_authenticated:
+        login = f"{reverse('account_login')}?{urlencode({'next': topic.get_absolute_url()})}"
+        if request.htmx:
+            # htmx follows a normal redirect in place; HX-Redirect moves the whole page.
+            return HttpResponse(status=204, headers={"HX-Redirect": login})
+        return redirect(login)
+    if request.POST.get("action") == "unfollow":
+        services.unfollow(request.user, topic)
+    else:
+        services.follow(request.user, topic)
+    if request.htmx:
+        return render(
+            request,
+            "audience/follow_button.html",
+            {
+                "topic": topic,
+                "following": services.is_following(request.user, topic),
+                "follower_count": topic.follows.count(),
+            },
+        )
+    return redirect(_back(request, topic.get_absolute_url()))
+
+
+@require_POST
+def comment_create(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    topic = _visible_topic(request, slug)
+    post = get_object_or_404(Post, topic=topic, pk=post_id, status=Post.Status.PUBLISHED)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': post.get_absolute_url()})}")
+    error = ""
+    try:
+        services.add_comment(post, by=request.user, text=request.POST.get("text", ""))
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if request.htmx:
+        post.refresh_from_db(fields=["comment_count"])
+        comments = post.comments.select_related("author").filter(hidden=False)
+        return render(
+            request,
+            "audience/comments.html",
+            {"post": post, "topic": topic, "comments": list(comments), "comment_error": error},
+            status=200 if not error else 422,
+        )
+    if error:
+        messages.error(request, error)
+    return redirect(f"{post.get_absolute_url()}#comments")
+
+
+@require_POST
+@login_required
+def comment_hide(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("post__topic"), pk=comment_id)
+    services.set_comment_hidden(comment, request.POST.get("hidden") != "0", by=request.user)
+    return redirect(f"{comment.post.get_absolute_url()}#comments")
+
+
+@login_required
+def following(request: HttpRequest) -> HttpResponse:
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    stream = queries.followed_stream(request.user, page=page)
+    context = {"stream": stream, "topics": queries.followed_topics(request.user)}
+    if request.htmx:
+        return render(request, "audience/following.html#stream-page", context)
+    return render(request, "audience/following.html", context)
+
+

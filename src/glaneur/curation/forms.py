@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Post, Topic
+
+
+class TopicForm(forms.ModelForm[Topic]):
+    class Meta:
+        model = Topic
+        fields = ["title", "description", "language", "visibility"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class PostForm(forms.ModelForm[Post]):
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Separated by commas."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Post
+        fields = [
+            "url", "title", "site_name", "image_url", "author", "source_published_at",
+            "summary", "insight", "pinned",
+        ]  # fmt: skip
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 6}),
+            "insight": forms.Textarea(attrs={"rows": 5}),
+            "source_published_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
+        labels = {"insight": _("Your insight")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["tags"].initial = ", ".join(t.name for t in self.instance.tags.all())
+
+
+class RescoopForm(forms.Form):
+    topic = forms.ModelChoiceField(queryset=Topic.objects.none(), label=_("Into topic"))
+    insight = forms.CharField(
+        label=_("Your insight"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, topics: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = topics  # type: ignore[attr-defined]

@@ -1,0 +1,183 @@
+"""Topics, posts, tags and who may curate what."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+
+class Topic(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        UNLISTED = "unlisted", _("Unlisted")
+        PRIVATE = "private", _("Private")
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="fr"
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_topics"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Views counted before the topic came here (e.g. Scoop.it's total at import time).
+    historical_views = models.PositiveBigIntegerField(_("historical views"), default=0)
+    # Where an imported topic came from, so a second import finds it again.
+    import_key = models.CharField(max_length=255, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("curation:topic", kwargs={"slug": self.slug})
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        EDITOR = "editor", _("Editor")
+        CONTRIBUTOR = "contributor", _("Contributor")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="membership_unique_user_topic")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} {self.topic}"
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def slug_for(name: str) -> str:
+        return slugify(name.strip(), allow_unicode=True)[:100]
+
+
+class Post(models.Model):
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        FETCHING = "fetching", _("Fetching")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        BLOCKED = "blocked", _("Blocked")
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="posts")
+    url = models.URLField(_("URL"), max_length=2000, blank=True)
+    normalized_url = models.CharField(max_length=2000, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    slug = models.SlugField(max_length=100, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    insight = models.TextField(_("insight"), blank=True, help_text=_("Markdown"))
+    insight_html = models.TextField(blank=True, editable=False)
+    main_text = models.TextField(blank=True)
+    image_url = models.URLField(_("image URL"), max_length=2000, blank=True)
+    site_name = models.CharField(_("site name"), max_length=200, blank=True)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    via = models.CharField(_("via"), max_length=200, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    source_published_at = models.DateTimeField(_("publication date"), null=True, blank=True)
+    curated_at = models.DateTimeField(_("curated"), default=timezone.now)
+    curated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="curated_posts",
+    )
+    tags = models.ManyToManyField(Tag, through="PostTag", related_name="posts", blank=True)
+    pinned = models.BooleanField(_("pinned"), default=False)
+    origin = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rescoops"
+    )
+    # The origin topic's title, kept when the origin is not on this instance (imports).
+    rescooped_from = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.READY)
+    state_error = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    publish_at = models.DateTimeField(null=True, blank=True)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    historical_views = models.PositiveBigIntegerField(default=0)
+    import_key = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-pinned", "-curated_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["topic", "status", "-pinned", "-curated_at", "-id"], name="post_stream"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "normalized_url"],
+                condition=~Q(normalized_url=""),
+                name="post_unique_url_per_topic",
+            ),
+            models.UniqueConstraint(
+                fields=["topic", "import_key"],
+                condition=~Q(import_key=""),
+                name="post_unique_import_key_per_topic",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "curation:post",
+            kwargs={"slug": self.topic.slug, "post_id": self.pk, "post_slug": self.slug or "-"},
+        )
+
+
+class PostTag(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+    # Denormalised so that a topic's popular tags are counted from one index.
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "tag"], name="posttag_unique")]
+        indexes = [
+            models.Index(fields=["topic", "tag"], name="posttag_topic_tag"),
+            models.Index(fields=["tag", "post"], name="posttag_tag_post"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}:{self.tag_id}"

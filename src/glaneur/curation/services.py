@@ -1,0 +1,315 @@
+"""Operations that change topics and posts; every caller (views, API, CLI, tasks) uses these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .markup import render_markdown
+from .models import Membership, Post, PostTag, Tag, Topic
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+CURATOR_ROLES = {Membership.Role.OWNER, Membership.Role.EDITOR, Membership.Role.CONTRIBUTOR}
+EDITOR_ROLES = {Membership.Role.OWNER, Membership.Role.EDITOR}
+
+
+def role_of(user: AnyUser, topic: Topic) -> str | None:
+    if not user.is_authenticated:
+        return None
+    if getattr(user, "is_superuser", False):
+        return Membership.Role.OWNER
+    return (
+        Membership.objects.filter(user_id=user.pk, topic=topic).values_list("role", flat=True).first()
+    )
+
+
+def can_view(user: AnyUser, topic: Topic) -> bool:
+    return topic.visibility != Topic.Visibility.PRIVATE or role_of(user, topic) is not None
+
+
+def can_curate(user: AnyUser, topic: Topic) -> bool:
+    return role_of(user, topic) in CURATOR_ROLES
+
+
+def can_edit_post(user: AnyUser, post: Post) -> bool:
+    role = role_of(user, post.topic)
+    if role in EDITOR_ROLES:
+        return True
+    return role == Membership.Role.CONTRIBUTOR and post.curated_by_id == user.pk
+
+
+def check_can_view(user: AnyUser, topic: Topic) -> None:
+    if not can_view(user, topic):
+        raise PermissionDenied(_("This topic is private."))
+
+
+def check_can_curate(user: AnyUser, topic: Topic) -> None:
+    if not can_curate(user, topic):
+        raise PermissionDenied(_("You are not a curator of this topic."))
+
+
+def check_can_manage(user: AnyUser, topic: Topic) -> None:
+    if role_of(user, topic) not in EDITOR_ROLES:
+        raise PermissionDenied(_("Only the topic's owner and editors may do this."))
+
+
+def check_can_edit_post(user: AnyUser, post: Post) -> None:
+    if not can_edit_post(user, post):
+        raise PermissionDenied(_("You may not change this post."))
+
+
+def unique_topic_slug(title: str) -> str:
+    # "paroles d'acteurs" -> "paroles-d-acteurs", as Scoop.it spells its paths.
+    base = slugify(title.replace("'", " ").replace("’", " "))[:90] or "topic"
+    slug, n = base, 2
+    while Topic.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def create_topic(
+    *,
+    owner: AbstractBaseUser,
+    title: str,
+    slug: str | None = None,
+    description: str = "",
+    language: str = "fr",
+    visibility: str = Topic.Visibility.PUBLIC,
+    historical_views: int = 0,
+    import_key: str = "",
+) -> Topic:
+    """Create a topic and make its creator its owner."""
+    topic = Topic.objects.create(
+        owner=owner,
+        title=title.strip(),
+        slug=slug or unique_topic_slug(title),
+        description=description.strip(),
+        language=language,
+        visibility=visibility,
+        historical_views=historical_views,
+        import_key=import_key,
+    )
+    Membership.objects.create(user=owner, topic=topic, role=Membership.Role.OWNER)
+    return topic
+
+
+def update_topic(topic: Topic, *, by: AnyUser, **fields: Any) -> Topic:
+    check_can_manage(by, topic)
+    for name in ("title", "description", "language", "visibility"):
+        if name in fields:
+            setattr(topic, name, fields[name])
+    topic.full_clean()
+    topic.save()
+    return topic
+
+
+def parse_tag_names(raw: str | Iterable[str]) -> list[str]:
+    """Split "a, b; c" (or a list) into distinct, trimmed names, first spelling wins."""
+    items = raw.replace(";", ",").split(",") if isinstance(raw, str) else list(raw)
+    seen: dict[str, str] = {}
+    for item in items:
+        name = " ".join(item.split()).strip(" .#")[:100]
+        slug = Tag.slug_for(name)
+        if name and slug and slug not in seen:
+            seen[slug] = name
+    return list(seen.values())
+
+
+def get_or_create_tags(names: Sequence[str]) -> list[Tag]:
+    by_slug = {Tag.slug_for(name): name for name in names}
+    existing = {tag.slug: tag for tag in Tag.objects.filter(slug__in=by_slug)}
+    missing = [Tag(name=name, slug=slug) for slug, name in by_slug.items() if slug not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {tag.slug: tag for tag in Tag.objects.filter(slug__in=by_slug)}
+    return [existing[slug] for slug in by_slug]
+
+
+def set_tags(post: Post, names: str | Iterable[str]) -> None:
+    tags = get_or_create_tags(parse_tag_names(names))
+    PostTag.objects.filter(post=post).exclude(tag__in=tags).delete()
+    have = set(PostTag.objects.filter(post=post).values_list("tag_id", flat=True))
+    PostTag.objects.bulk_create(
+        [PostTag(post=post, tag=tag, topic_id=post.topic_id) for tag in tags if tag.pk not in have]
+    )
+
+
+# Action paths share the post's URL prefix: a post's slug must never be one of them.
+RESERVED_SLUGS = {"edit", "delete", "pin", "rescoop", "comment", "comments"}
+
+
+def post_slug(title: str) -> str:
+    slug = slugify(title)[:80].strip("-") or "post"
+    return f"{slug}-post" if slug in RESERVED_SLUGS else slug
+
+
+@transaction.atomic
+def create_post(
+    topic: Topic,
+    *,
+    by: AbstractBaseUser | None,
+    title: str,
+    url: str = "",
+    summary: str = "",
+    insight: str = "",
+    tags: str | Iterable[str] = (),
+    image_url: str = "",
+    site_name: str = "",
+    author: str = "",
+    via: str = "",
+    source_published_at: datetime | None = None,
+    curated_at: datetime | None = None,
+    pinned: bool = False,
+    status: str = Post.Status.PUBLISHED,
+    publish_at: datetime | None = None,
+    import_key: str = "",
+    rescooped_from: str = "",
+    historical_views: int = 0,
+    check: bool = True,
+) -> Post:
+    """Save a post typed by a curator (or imported); ``check=False`` only for trusted imports."""
+    if check:
+        if by is None:
+            raise PermissionDenied(_("You must be logged in."))
+        check_can_curate(by, topic)
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError({"title": _("A post needs a title.")})
+    from glaneur.ingest.urlnorm import normalize_url
+
+    normalized = normalize_url(url) if url else ""
+    if normalized:
+        existing = Post.objects.filter(topic=topic, normalized_url=normalized).first()
+        if existing is not None:
+            raise DuplicatePost(existing)
+    post = Post.objects.create(
+        topic=topic,
+        url=url,
+        normalized_url=normalized,
+        title=title[:500],
+        slug=post_slug(title),
+        summary=summary.strip(),
+        insight=insight.strip(),
+        insight_html=render_markdown(insight) if insight.strip() else "",
+        image_url=image_url,
+        site_name=site_name[:200],
+        author=author[:200],
+        via=via[:200],
+        source_published_at=source_published_at,
+        curated_at=curated_at or timezone.now(),
+        curated_by=by,
+        pinned=pinned,
+        status=status,
+        publish_at=publish_at,
+        import_key=import_key,
+        rescooped_from=rescooped_from[:200],
+        historical_views=historical_views,
+    )
+    if tags:
+        set_tags(post, tags)
+    return post
+
+
+class DuplicatePost(ValidationError):
+    """The URL is already curated in this topic; carries the existing post."""
+
+    def __init__(self, existing: Post) -> None:
+        self.existing = existing
+        super().__init__(_("This page is already in the topic."), code="duplicate")
+
+
+EDITABLE_FIELDS = (
+    "title", "url", "summary", "insight", "image_url", "site_name", "author",
+    "source_published_at", "pinned",
+)  # fmt: skip
+
+
+@transaction.atomic
+def update_post(post: Post, *, by: AnyUser, tags: str | Iterable[str] | None = None, **fields: Any) -> Post:
+    check_can_edit_post(by, post)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    from glaneur.ingest.urlnorm import normalize_url
+
+    for name, value in fields.items():
+        setattr(post, name, value)
+    if "title" in fields:
+        post.title = " ".join(str(fields["title"]).split())
+        if not post.title:
+            raise ValidationError({"title": _("A post needs a title.")})
+        post.slug = post_slug(post.title)
+    if "insight" in fields:
+        post.insight = str(fields["insight"]).strip()
+        post.insight_html = render_markdown(post.insight) if post.insight else ""
+    if "url" in fields:
+        post.normalized_url = normalize_url(post.url) if post.url else ""
+        clash = (
+            Post.objects.filter(topic_id=post.topic_id, normalized_url=post.normalized_url)
+            .exclude(pk=post.pk)
+            .first()
+        )
+        if post.normalized_url and clash is not None:
+            raise DuplicatePost(clash)
+    post.save()
+    if tags is not None:
+        set_tags(post, tags)
+    return post
+
+
+def delete_post(post: Post, *, by: AnyUser) -> None:
+    check_can_edit_post(by, post)
+    post.delete()
+
+
+def set_pinned(post: Post, pinned: bool, *, by: AnyUser) -> Post:
+    check_can_manage(by, post.topic)
+    post.pinned = pinned
+    post.save(update_fields=["pinned", "updated_at"])
+    return post
+
+
+@transaction.atomic
+def rescoop(post: Post, into: Topic, *, by: AbstractBaseUser, insight: str = "") -> Post:
+    """Copy a post into one of the user's own topics, keeping a link to the original."""
+    check_can_view(by, post.topic)
+    check_can_curate(by, into)
+    if into.pk == post.topic_id:
+        raise ValidationError(_("This post is already in that topic."))
+    copy = create_post(
+        into,
+        by=by,
+        title=post.title,
+        url=post.url,
+        summary=post.summary,
+        insight=insight,
+        tags=list(post.tags.values_list("name", flat=True)),
+        image_url=post.image_url,
+        site_name=post.site_name,
+        author=post.author,
+        source_published_at=post.source_published_at,
+    )
+    copy.origin = post
+    copy.main_text = post.main_text
+    copy.save(update_fields=["origin", "main_text"])
+    return copy
+
+
+def add_member(topic: Topic, user: AbstractBaseUser, role: str, *, by: AnyUser) -> Membership:
+    check_can_manage(by, topic)
+    membership, _created = Membership.objects.update_or_create(
+        user=user, topic=topic, defaults={"role": role}
+    )
+    return membership

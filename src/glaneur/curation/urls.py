@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "curation"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("topic/new/", views.topic_create, name="topic-create"),
+    path("topic/<slug:slug>/", views.topic_detail, name="topic"),
+    path("topic/<slug:slug>/edit/", views.topic_edit, name="topic-edit"),
+    path("topic/<slug:slug>/post/new/", views.post_create, name="post-create"),
+    path("topic/<slug:slug>/p/<int:post_id>/edit/", views.post_edit, name="post-edit"),
+    path("topic/<slug:slug>/p/<int:post_id>/delete/", views.post_delete, name="post-delete"),
+    path("topic/<slug:slug>/p/<int:post_id>/pin/", views.post_pin, name="post-pin"),
+    path("topic/<slug:slug>/p/<int:post_id>/rescoop/", views.post_rescoop, name="post-rescoop"),
+    path(
+        "topic/<slug:slug>/p/<int:post_id>/<str:post_slug>/", views.post_detail, name="post"
+    ),
+    path("u/<str:username>/", views.profile, name="profile"),
+]

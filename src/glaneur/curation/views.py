@@ -1,0 +1,291 @@
+"""Topic, post and curator pages; rules live in services.py, reads in queries.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from glaneur.analytics.services import post_view_count, record_view, topic_view_counts
+from glaneur.audience.services import is_following
+
+from . import queries, services
+from .forms import PostForm, RescoopForm, TopicForm
+from .models import Membership, Post, Topic
+
+POST_FIELDS = ("title", "url", "summary", "insight", "image_url", "site_name", "author",
+               "source_published_at", "pinned")  # fmt: skip
+
+
+def _topic_for(request: HttpRequest, slug: str) -> Topic:
+    topic = get_object_or_404(Topic.objects.select_related("owner"), slug=slug)
+    if not services.can_view(request.user, topic):
+        raise Http404
+    return topic
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "curation/home.html", {"topics": queries.listed_topics()[:100]})
+
+
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = _topic_for(request, slug)
+    tag_slugs = list(dict.fromkeys(request.GET.getlist("tag")))[:5]
+    stream = queries.topic_stream(topic, tags=tag_slugs, page=_page_number(request))
+    next_query = urlencode([("tag", t) for t in tag_slugs] + [("page", stream.next_number)])
+    context: dict[str, Any] = {"topic": topic, "stream": stream, "next_query": next_query}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "curation/topic_detail.html#stream-page", context)
+    record_view(request, topic)
+    total, today = topic_view_counts(topic)
+    role = services.role_of(request.user, topic)
+    popular = queries.popular_tags(topic)
+    for tag in popular:
+        # Each chip toggles its tag in the current filter, so several tags combine.
+        toggled = [t for t in tag_slugs if t != tag.slug] if tag.slug in tag_slugs else [*tag_slugs, tag.slug]
+        tag.active = tag.slug in tag_slugs  # type: ignore[attr-defined]
+        tag.query = urlencode([("tag", t) for t in toggled])  # type: ignore[attr-defined]
+    context.update(
+        views_total=total,
+        views_today=today,
+        popular_tags=popular,
+        active_tags=queries.tags_by_slug(tag_slugs),
+        curators=queries.curators(topic),
+        following=is_following(request.user, topic),
+        follower_count=topic.follows.count(),
+        role=role,
+        can_curate=role in services.CURATOR_ROLES,
+        can_manage=role in services.EDITOR_ROLES,
+        rescoop_topics=_rescoop_topics(request, topic),
+    )
+    return render(request, "curation/topic_detail.html", context)
+
+
+def _rescoop_topics(request: HttpRequest, exclude: Topic | None = None) -> list[Topic]:
+    if not request.user.is_authenticated:
+        return []
+    topics = Topic.objects.filter(
+        memberships__user_id=request.user.pk,
+        memberships__role__in=list(services.CURATOR_ROLES),
+    )
+    if exclude is not None:
+        topics = topics.exclude(pk=exclude.pk)
+    return list(topics.order_by("title"))
+
+
+def post_detail(request: HttpRequest, slug: str, post_id: int, post_slug: str) -> HttpResponse:
+    topic = _topic_for(request, slug)
+    post = get_object_or_404(queries.with_card_data(Post.objects.filter(topic=topic)), pk=post_id)
+    role = services.role_of(request.user, topic)
+    if post.status != Post.Status.PUBLISHED and role is None:
+        raise Http404
+    if post_slug != (post.slug or "-"):
+        return redirect(post, permanent=True)
+    record_view(request, topic, post)
+    page_url = request.build_absolute_uri(post.get_absolute_url())
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": post.title[:110],
+        "url": post.url or page_url,
+        "mainEntityOfPage": page_url,
+        "datePublished": (post.source_published_at or post.curated_at).isoformat(),
+        "dateModified": post.updated_at.isoformat(),
+        "description": post.summary[:300],
+        "keywords": [tag.name for tag in post.tags.all()],
+        "author": {"@type": "Person", "name": post.author} if post.author else None,
+        "publisher": {"@type": "Organization", "name": post.site_name} if post.site_name else None,
+        "image": post.image_url or None,
+    }
+    comments = post.comments.select_related("author")
+    if role not in services.EDITOR_ROLES:
+        comments = comments.filter(hidden=False)
+    return render(
+        request,
+        "curation/post_detail.html",
+        {
+            "topic": topic,
+            "post": post,
+            "comments": list(comments),
+            "views": post_view_count(post),
+            "ld": {key: value for key, value in ld.items() if value},
+            "role": role,
+            "can_manage": role in services.EDITOR_ROLES,
+            "can_edit": services.can_edit_post(request.user, post),
+            "rescoop_topics": _rescoop_topics(request, topic),
+        },
+    )
+
+
+@login_required
+def topic_create(request: HttpRequest) -> HttpResponse:
+    form = TopicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        topic = services.create_topic(owner=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("Topic created."))
+        return redirect(topic)
+    return render(request, "curation/topic_form.html", {"form": form})
+
+
+@login_required
+def topic_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = _topic_for(request, slug)
+    services.check_can_manage(request.user, topic)
+    form = TopicForm(request.POST or None, instance=topic)
+    if request.method == "POST" and form.is_valid():
+        services.update_topic(topic, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Topic saved."))
+        return redirect(topic)
+    return render(request, "curation/topic_form.html", {"form": form, "topic": topic})
+
+
+def _save_post_form(
+    request: HttpRequest, form: PostForm, topic: Topic, post: Post | None
+) -> HttpResponse | None:
+    if not form.is_valid():
+        return None
+    data = {name: form.cleaned_data[name] for name in POST_FIELDS}
+    try:
+        if post is None:
+            post = services.create_post(
+                topic, by=request.user, tags=form.cleaned_data["tags"], **data  # type: ignore[arg-type]
+            )
+            messages.success(request, _("Post published."))
+        else:
+            post = services.update_post(post, by=request.user, tags=form.cleaned_data["tags"], **data)
+            messages.success(request, _("Post saved."))
+    except services.DuplicatePost as exc:
+        form.add_error("url", exc.messages[0])
+        form.duplicate = exc.existing  # type: ignore[attr-defined]
+        return None
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    return redirect(post)
+
+
+@login_required
+def post_create(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = _topic_for(request, slug)
+    services.check_can_curate(request.user, topic)
+    form = PostForm(request.POST or None)
+    if request.method == "POST" and (response := _save_post_form(request, form, topic, None)):
+        return response
+    return render(request, "curation/post_form.html", {"form": form, "topic": topic})
+
+
+@login_required
+def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    topic = _topic_for(request, slug)
+    post = get_object_or_404(Post, topic=topic, pk=post_id)
+    services.check_can_edit_post(request.user, post)
+    form = PostForm(request.POST or None, instance=post)
+    if request.method == "POST":
+        # The form must not write to the instance: update_post does, after its checks.
+        form.instance = Post.objects.get(pk=post.pk)
+        if response := _save_post_form(request, form, topic, post):
+            return response
+    return render(request, "curation/post_form.html", {"form": form, "topic": topic, "post": post})
+
+
+@login_required
+def post_delete(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    topic = _topic_for(request, slug)
+    post = get_object_or_404(Post, topic=topic, pk=post_id)
+    services.check_can_edit_post(request.user, post)
+    if request.method == "POST":
+        services.delete_post(post, by=request.user)
+        messages.success(request, _("Post deleted."))
+        return redirect(topic)
+    return render(request, "curation/post_confirm_delete.html", {"topic": topic, "post": post})
+
+
+@require_POST
+@login_required
+def post_pin(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    topic = _topic_for(request, slug)
+    post = get_object_or_404(Post, topic=topic, pk=post_id)
+    services.set_pinned(post, request.POST.get("pinned") == "1", by=request.user)
+    return HttpResponseRedirect(request.POST.get("next") or topic.get_absolute_url())
+
+
+@login_required
+def post_rescoop(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    topic = _topic_for(request, slug)
+    post = get_object_or_404(Post, topic=topic, pk=post_id)
+    topics = Topic.objects.filter(
+        memberships__user_id=request.user.pk, memberships__role__in=list(services.CURATOR_ROLES)
+    ).exclude(pk=topic.pk)
+    form = RescoopForm(request.POST or None, topics=topics)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.rescoop(
+                post, form.cleaned_data["topic"], by=request.user, insight=form.cleaned_data["insight"]  # type: ignore[arg-type]
+            )
+        except services.DuplicatePost as exc:
+            messages.info(request, _("This page is already in that topic."))
+            return redirect(exc.existing)
+        messages.success(request, _("Rescooped."))
+        return redirect(copy)
+    if not topics.exists():
+        messages.info(request, _("Create a topic of your own first, then rescoop into it."))
+    return render(request, "curation/rescoop_form.html", {"form": form, "topic": topic, "post": post})
+
+
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    user = get_object_or_404(get_user_model(), username=username, is_active=True)
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("topic")
+        .order_by("topic__title")
+    )
+    own = request.user.is_authenticated and request.user.pk == user.pk
+    topics = [
+        m for m in memberships if own or m.topic.visibility == Topic.Visibility.PUBLIC
+    ]
+    recent = queries.with_card_data(
+        Post.objects.filter(
+            curated_by=user,
+            status=Post.Status.PUBLISHED,
+            topic__visibility=Topic.Visibility.PUBLIC,
+        ).select_related("topic")
+    )[:20]
+    return render(
+        request,
+        "curation/profile.html",
+        {
+            "profile_user": user,
+            "display_name": queries.display_name(user),
+            "memberships": topics,
+            "recent_posts": list(recent),
+            "own": own,
+            "bookmarklet_note": own,
+        },
+    )
+
+
+def permission_denied_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def login_redirect(request: HttpRequest) -> HttpResponse:
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
+
+
+__all__ = ["PermissionDenied"]

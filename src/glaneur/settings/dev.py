@@ -1,0 +1,3 @@
+"""The embedded demo: SQLite, console mail, one machine."""
+
+from .base import *  # noqa: F403

@@ -1,0 +1,20 @@
+"""Feeds keep Scoop.it's scheme: /topic/<slug>/feed.rss, and per tag under /tag/<tag>/."""
+
+from django.urls import URLPattern, path
+
+from . import views
+from .feeds import TopicAtomFeed, TopicRssFeed
+
+app_name = "syndication"
+
+rss, atom = TopicRssFeed(), TopicAtomFeed()
+
+urlpatterns: list[URLPattern] = [
+    path("topic/<slug:slug>/feed.rss", rss, name="topic-rss"),
+    path("topic/<slug:slug>/feed.atom", atom, name="topic-atom"),
+    path("topic/<slug:slug>/feed.json", views.json_feed, name="topic-json"),
+    # Tag slugs may hold accented letters (Tag.slug allows Unicode), hence <str:>.
+    path("topic/<slug:slug>/tag/<str:tag_slug>/feed.rss", rss, name="tag-rss"),
+    path("topic/<slug:slug>/tag/<str:tag_slug>/feed.atom", atom, name="tag-atom"),
+    path("topic/<slug:slug>/tag/<str:tag_slug>/feed.json", views.json_feed, name="tag-json"),
+]
