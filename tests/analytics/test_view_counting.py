@@ -41,7 +41,7 @@ def test_concurrent_views_are_all_counted(
             request = reader_request()
             start.wait(timeout=30)  # all threads hit the counters together
             results.append(record_view(request, topic, post))
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:
             errors.append(exc)
         finally:
             # Each thread opened its own connection; leaving it open would block the flush.
@@ -165,9 +165,7 @@ def test_daily_series_is_zero_filled_oldest_first(topic: Topic) -> None:
     assert [d for d, _count in series] == sorted(d for d, _count in series)
 
 
-def test_view_counts_cost_one_query_each(
-    topic: Topic, django_assert_num_queries: Any
-) -> None:
+def test_view_counts_cost_one_query_each(topic: Topic, django_assert_num_queries: Any) -> None:
     with django_assert_num_queries(1):
         topic_view_counts(topic)
     with django_assert_num_queries(1):

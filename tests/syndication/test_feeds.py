@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -23,6 +24,10 @@ BASE = "http://testserver"
 PUBLISHED_ORDER = ["newest", "middle", "oldest", "pinned"]
 
 
+def parse_xml(body: bytes) -> ET.Element:
+    return ET.fromstring(body)  # noqa: S314 - our own output, not untrusted input
+
+
 def fetch(client: Client, name: str, *args: str) -> Any:
     response = client.get(reverse(f"syndication:{name}", args=args))
     assert response.status_code == 200, response.content[:500]
@@ -30,14 +35,14 @@ def fetch(client: Client, name: str, *args: str) -> Any:
 
 
 def rss_items(client: Client, *args: str, name: str = "topic-rss") -> list[ET.Element]:
-    root = ET.fromstring(fetch(client, name, *args).content)
+    root = parse_xml(fetch(client, name, *args).content)
     assert root.tag == "rss"
     assert root.get("version") == "2.0"
     return root.findall("./channel/item")
 
 
 def atom_entries(client: Client, *args: str, name: str = "topic-atom") -> list[ET.Element]:
-    root = ET.fromstring(fetch(client, name, *args).content)
+    root = parse_xml(fetch(client, name, *args).content)
     assert root.tag == f"{ATOM}feed"
     return root.findall(f"{ATOM}entry")
 
@@ -68,7 +73,7 @@ def test_rss_lists_published_posts_newest_first_ignoring_pins(
 def test_rss_channel_describes_the_topic(
     client: Client, topic: Topic, curated_posts: dict[str, Post]
 ) -> None:
-    channel = ET.fromstring(fetch(client, "topic-rss", topic.slug).content).find("channel")
+    channel = parse_xml(fetch(client, "topic-rss", topic.slug).content).find("channel")
 
     assert channel is not None
     assert channel.findtext("title") == topic.title
@@ -153,7 +158,7 @@ def test_json_feed_follows_version_1_1(
     assert "<strong>disent</strong>" in item["content_html"]
     assert "<script>" not in item["content_html"]
     assert item["summary"] == post.summary
-    assert item["date_published"].startswith(post.curated_at.date().isoformat()[:4])
+    assert datetime.fromisoformat(item["date_published"]) == post.curated_at
 
 
 # --- Filtering and visibility -----------------------------------------------------------------
@@ -234,7 +239,7 @@ def test_feed_text_follows_the_topic_language(client: Client, curator: Any) -> N
     english = make_topic(curator, language="en", title="Local initiatives")
     make_posts(english, 1)
 
-    rss = ET.fromstring(fetch(client, "topic-rss", english.slug).content)
+    rss = parse_xml(fetch(client, "topic-rss", english.slug).content)
     feed = json_feed(client, english.slug)
 
     assert rss.findtext("channel/language") == "en"
@@ -250,7 +255,9 @@ def test_feed_text_follows_the_topic_language(client: Client, curator: Any) -> N
 def test_feed_costs_the_same_queries_for_20_and_200_posts(
     client: Client, topic: Topic, fmt: str, tagged: bool
 ) -> None:
-    url = f"/topic/{topic.slug}/tag/tag-1/feed.{fmt}" if tagged else f"/topic/{topic.slug}/feed.{fmt}"
+    url = (
+        f"/topic/{topic.slug}/tag/tag-1/feed.{fmt}" if tagged else f"/topic/{topic.slug}/feed.{fmt}"
+    )
     make_posts(topic, 20)
     client.get(url)  # warm-up: the sites framework caches the current Site after one query
 

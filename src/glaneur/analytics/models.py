@@ -27,7 +27,9 @@ class PostDailyViews(models.Model):
     count = models.PositiveBigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["post", "day"], name="postdailyviews_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "day"], name="postdailyviews_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.post_id} {self.day}: {self.count}"

@@ -47,7 +47,7 @@ def most_viewed_posts(topic: Topic, *, limit: int = 10) -> list[PostViews]:
     for post in rows:
         # The caller already holds the topic: links need its slug, not another query each.
         post.topic = topic
-        result.append(PostViews(post=post, views=post.views))  # type: ignore[attr-defined]
+        result.append(PostViews(post=post, views=post.views))
     return result
 
 

@@ -32,9 +32,12 @@ def today() -> date:
     return timezone.localdate()
 
 
-def _increment(model: type[TopicDailyViews | PostDailyViews], key_column: str, key: int, day: date) -> None:
+def _increment(
+    model: type[TopicDailyViews | PostDailyViews], key_column: str, key: int, day: date
+) -> None:
     # A read-then-write in Python would lose views between the read and the write; one
     # INSERT … ON CONFLICT … DO UPDATE is atomic on SQLite (≥ 3.24) and PostgreSQL alike.
+    # Table and column names come from the models, never from input.
     quote = connection.ops.quote_name
     table, column = quote(model._meta.db_table), quote(key_column)
     with connection.cursor() as cursor:

@@ -1,5 +1,9 @@
 """Tests: SQLite in a temporary folder unless DATABASE_URL points at PostgreSQL."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -14,4 +18,7 @@ ACCOUNT_RATE_LIMITS = False
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not ":memory:": live-server and concurrency tests need real WAL semantics.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+    # One file per run, so that two test runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"glaneur-test-{os.getpid()}.sqlite3")
+    }

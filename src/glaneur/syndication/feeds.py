@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.utils import translation
@@ -17,9 +18,7 @@ class TopicRssFeed(Feed):  # type: ignore[type-arg]
     feed_type: type[SyndicationFeed] = Rss201rev2Feed
     feed_format = "rss"
 
-    def get_object(
-        self, request: HttpRequest, slug: str, tag_slug: str | None = None
-    ) -> TopicFeed:
+    def get_object(self, request: HttpRequest, slug: str, tag_slug: str | None = None) -> TopicFeed:
         # Topic.DoesNotExist and Tag.DoesNotExist become a 404 in Feed.__call__.
         return topic_feed(slug, tag_slug, absolutise=request.build_absolute_uri)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,7 +10,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import format_html, linebreaks
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -78,16 +79,18 @@ def _is_web_url(url: str) -> bool:
 
 def entry_content(post: Post) -> SafeString:
     """Summary (plain text, escaped), then the curator's insight, then a link to the source."""
-    parts: list[str] = []
-    if post.summary:
-        parts.append(linebreaks(post.summary, autoescape=True))
+    parts: list[SafeString] = []
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", post.summary) if p.strip()]
+    if paragraphs:
+        parts.append(format_html_join("\n", "<p>{}</p>", ((p,) for p in paragraphs)))
     if post.insight_html:
         # insight_html was sanitised by nh3 when it was saved (curation.markup).
-        parts.append(format_html("<blockquote>{}</blockquote>", mark_safe(post.insight_html)))  # noqa: S308
+        insight = mark_safe(post.insight_html)  # noqa: S308
+        parts.append(format_html("<blockquote>{}</blockquote>", insight))
     if post.url and _is_web_url(post.url):
         link = format_html('<a href="{}">{}</a>', post.url, post.site_name or post.url)
         parts.append(format_html("<p>{}</p>", format_html(_("Source: {link}"), link=link)))
-    return mark_safe("\n".join(parts))  # noqa: S308 (every part is escaped above)
+    return format_html_join("\n", "{}", ((part,) for part in parts))
 
 
 def _entry(post: Post, absolutise: Absolutise) -> FeedEntry:

@@ -1,0 +1,370 @@
+"""Throughput and latency of the topic page, a tag-filtered page and the Atom feed.
+
+Fills a fresh SQLite database (a temporary folder) with one topic of --posts posts and
+--tags tags (1 to 4 per post, a few tags far more used than others, fixed seed), serves it
+with gunicorn (`glaneur serve`, 2 workers) on a free loopback port, and prints for each URL:
+
+- c=1: p50 and p95 latency of sequential requests (what one reader waits);
+- c=N: requests per second, p50 and p95 with --concurrency clients (keep-alive
+  http.client connections; gunicorn's sync workers close them, so clients reconnect);
+- the peak resident memory (VmHWM) of each web worker at the end.
+
+Never run by the test suite. Exits non-zero if any request failed.
+
+    .venv/bin/python bench/topic_page.py [--posts 10000] [--requests 1000] [--concurrency 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+HOST = "127.0.0.1"
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+SEED = 20240326
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--tags", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=1000, help="per URL, concurrent run")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--sequential", type=int, default=200, help="requests per URL, one client (c=1)"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn web workers")
+    parser.add_argument(
+        "--path",
+        action="append",
+        dest="paths",
+        help="measure this path instead of the defaults (repeatable; {slug} and {tag} expand)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
+    return parser.parse_args()
+
+
+# --- data -----------------------------------------------------------------------------------
+
+
+def setup_django(data_dir: Path) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "glaneur.settings.dev"
+    os.environ["GLANEUR_DATA_DIR"] = str(data_dir)
+    os.environ["ALLOWED_HOSTS"] = HOST
+    os.environ.pop("DATABASE_URL", None)  # always the temporary SQLite database
+    import django
+
+    django.setup()
+
+
+def fill(n_posts: int, n_tags: int) -> tuple[str, str, int]:
+    """One topic with posts and tags; returns (topic slug, most used tag slug, its post count)."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from glaneur.curation.models import Post, PostTag, Tag
+    from glaneur.curation.services import create_topic
+
+    call_command("migrate", interactive=False, verbosity=0)
+    rng = random.Random(SEED)
+    owner = get_user_model().objects.create_user("bench", first_name="Cap Métiers NA")
+    topic = create_topic(
+        owner=owner,
+        title="Initiatives locales et paroles d'acteurs (banc d'essai)",
+        slug="banc-d-essai",
+        description="Initiatives et paroles d'acteurs de l'emploi et de la formation.",
+    )
+    with transaction.atomic():
+        tags = Tag.objects.bulk_create(
+            [Tag(name=f"thème {i}", slug=Tag.slug_for(f"thème {i}")) for i in range(n_tags)]
+        )
+        # Zipf-like popularity, as on real topics: a few tags carry most posts.
+        weights = [1 / (rank + 1) for rank in range(n_tags)]
+        now = timezone.now()
+        posts = Post.objects.bulk_create(
+            [
+                Post(
+                    topic=topic,
+                    title=f"Article {i} : une initiative locale pour l'emploi des jeunes",
+                    slug=f"article-{i}-une-initiative-locale-pour-lemploi-des-jeunes",
+                    url=f"https://www.example.org/actualites/{i}",
+                    normalized_url=f"https://www.example.org/actualites/{i}",
+                    summary="Le territoire expérimente un accompagnement renforcé. " * 4,
+                    insight=f"Ce que disent **les acteurs** ({i}).",
+                    insight_html=f"<p>Ce que disent <strong>les acteurs</strong> ({i}).</p>",
+                    image_url=f"https://www.example.org/images/{i}.jpg" if i % 3 else "",
+                    site_name="example.org",
+                    author="Rédaction",
+                    curated_by=owner,
+                    curated_at=now - timedelta(minutes=n_posts - i),
+                    source_published_at=now - timedelta(minutes=n_posts - i, hours=5),
+                )
+                for i in range(n_posts)
+            ],
+            batch_size=1000,
+        )
+        links: list[PostTag] = []
+        for post in posts:
+            chosen = {tag.pk: tag for tag in rng.choices(tags, weights, k=rng.randint(1, 4))}
+            links.extend(PostTag(post=post, tag=tag, topic=topic) for tag in chosen.values())
+        PostTag.objects.bulk_create(links, batch_size=5000)
+    counts: dict[int, int] = {}
+    for link in links:
+        counts[link.tag_id] = counts.get(link.tag_id, 0) + 1
+    top_id = max(counts, key=lambda pk: counts[pk])
+    top = next(tag for tag in tags if tag.pk == top_id)
+    print(
+        f"Data: {n_posts} posts, {n_tags} tags, {len(links)} post-tag links; "
+        f"most used tag '{top.slug}' on {counts[top_id]} posts."
+    )
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return topic.slug, top.slug, counts[top_id]
+
+
+# --- server ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(data_dir: Path, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
+    glaneur = Path(sys.executable).parent / "glaneur"
+    log = (data_dir / "gunicorn.log").open("wb")
+    env = {k: v for k, v in os.environ.items() if k != "GUNICORN_CMD_ARGS"}
+    process = subprocess.Popen(
+        [str(glaneur), "serve", "--bind", f"{HOST}:{port}", "--workers", str(workers)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def wait_until_up(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with code {process.returncode}")
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start listening in time")
+
+
+def children_of(pid: int) -> list[int]:
+    """Child processes, from /proc/*/stat (the kernel here has no /proc/PID/task/*/children)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name may hold spaces and parentheses: fields start after the last ")".
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# --- load -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    latencies: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+    body_bytes: int = 0
+
+
+class Client:
+    """One keep-alive connection; reconnects when the server closes it."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
+
+    def get(self, path: str) -> tuple[int, int]:
+        try:
+            self.conn.request("GET", path, headers={"User-Agent": USER_AGENT})
+            response = self.conn.getresponse()
+            body = response.read()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
+            raise
+        if response.will_close:
+            self.conn.close()
+        return response.status, len(body)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def run(port: int, path: str, total: int, concurrency: int) -> Result:
+    result = Result()
+    lock = threading.Lock()
+    counts = [
+        total // concurrency + (1 if i < total % concurrency else 0) for i in range(concurrency)
+    ]
+
+    def client_loop(count: int) -> None:
+        client = Client(port)
+        latencies: list[float] = []
+        failures: list[str] = []
+        size = 0
+        for _ in range(count):
+            start = time.perf_counter()
+            try:
+                status, size = client.get(path)
+            except (http.client.HTTPException, OSError) as exc:
+                failures.append(f"{type(exc).__name__}: {exc}")
+                continue
+            latencies.append(time.perf_counter() - start)
+            if status != 200:
+                failures.append(f"HTTP {status}")
+        client.close()
+        with lock:
+            result.latencies.extend(latencies)
+            result.failures.extend(failures)
+            result.body_bytes = max(result.body_bytes, size)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(client_loop, [c for c in counts if c]))
+    result.elapsed = time.perf_counter() - start
+    return result
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def ms(result: Result, q: float) -> str:
+    return f"{percentile(result.latencies, q) * 1000:.1f}ms"
+
+
+def main() -> int:
+    args = parse_args()
+    data_dir = Path(tempfile.mkdtemp(prefix="glaneur-bench-"))
+    try:
+        return bench(args, data_dir)
+    finally:
+        if args.keep:
+            print(f"Data kept in {data_dir}")
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def bench(args: argparse.Namespace, data_dir: Path) -> int:
+    setup_django(data_dir)
+    started = time.perf_counter()
+    slug, tag, _ = fill(args.posts, args.tags)
+    print(f"Set-up (migrate, fill, collectstatic): {time.perf_counter() - started:.1f} s")
+    from django.conf import settings
+    from django.db import connections
+
+    connections.close_all()
+    templates = args.paths or [
+        "/topic/{slug}/",
+        "/topic/{slug}/?tag={tag}",
+        "/topic/{slug}/feed.atom",
+    ]
+    paths = [p.format(slug=quote(slug), tag=quote(tag)) for p in templates]
+
+    port = free_port()
+    rows: list[tuple[str, Result, Result]] = []
+    with gunicorn(data_dir, port, args.workers) as server:
+        wait_until_up(port, server)
+        for path in paths:  # warm-up: every worker imports, compiles templates, fills caches
+            run(port, path, max(20, 4 * args.workers), args.workers)
+        for path in paths:
+            sequential = run(port, path, args.sequential, 1)
+            concurrent = run(port, path, args.requests, args.concurrency)
+            rows.append((path, sequential, concurrent))
+        workers = children_of(server.pid)
+        memory = {pid: peak_rss_mib(pid) for pid in workers}
+
+    print(
+        f"\ngunicorn {args.workers} sync workers, {settings.GLANEUR_POSTS_PER_PAGE} posts per "
+        f"page; c=1: {args.sequential} sequential requests, c={args.concurrency}: "
+        f"{args.requests} requests\n"
+    )
+    concurrent_rate = f"c={args.concurrency} req/s"
+    header = (
+        f"{'URL':<44} {'KiB':>6} {'c=1 p50':>9} {'p95':>8} {concurrent_rate:>11}"
+        f" {'p50':>8} {'p95':>8} {'failed':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    failed = 0
+    for path, seq, con in rows:
+        n_failed = len(seq.failures) + len(con.failures)
+        failed += n_failed
+        rate = len(con.latencies) / con.elapsed if con.elapsed else float("nan")
+        print(
+            f"{path[:44]:<44} {con.body_bytes / 1024:>6.1f} {ms(seq, 50):>9} {ms(seq, 95):>8}"
+            f" {rate:>11.1f} {ms(con, 50):>8} {ms(con, 95):>8} {n_failed:>7}"
+        )
+        for reason in sorted(set(seq.failures + con.failures))[:3]:
+            print(f"    failure: {reason}")
+    print(
+        "\nWeb workers' peak RSS (VmHWM): "
+        + ", ".join(f"pid {pid}: {mib:.0f} MiB" for pid, mib in memory.items())
+    )
+    if failed:
+        log_tail = (data_dir / "gunicorn.log").read_text(errors="replace").splitlines()[-30:]
+        print(f"\n{failed} requests failed. End of gunicorn's log:\n" + "\n".join(log_tail))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
