@@ -33,7 +33,8 @@ def test_topic_page_shows_every_element_of_a_scoopit_topic(client: Client, topic
     html = get(client, topic.get_absolute_url()).content.decode()
     assert "Initiatives locales et paroles d&#x27;acteurs" in html
     assert "Glané par" in html and "Cap Métiers NA" in html
-    assert "1 vue" in html and "+1 aujourd’hui" in html or "+1 aujourd'hui" in html
+    assert "1 vue" in html
+    assert "+1 aujourd’hui" in html
     assert 'href="https://example.org/apee"' in html  # the title links straight to the source
     assert "<strong>initiative</strong>" in html
     assert "Aucun commentaire pour l’instant." in html or "No comment yet." in html

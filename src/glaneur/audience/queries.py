@@ -7,23 +7,26 @@ from django.db.models import QuerySet
 
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.queries import StreamPage, with_card_data
+from glaneur.curation.services import authenticated
 
 from .models import Follow
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 
-def followed_topics(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Topic]:
-    return Topic.objects.filter(follows__user_id=user.pk).order_by("title")
+def followed_topics(user: User | AnonymousUser) -> QuerySet[Topic]:
+    if not user.is_authenticated:
+        return Topic.objects.none()
+    return Topic.objects.filter(follows__user=authenticated(user)).order_by("title")
 
 
 def followed_stream(
-    user: AbstractBaseUser | AnonymousUser, *, page: int = 1, per_page: int | None = None
+    user: User | AnonymousUser, *, page: int = 1, per_page: int | None = None
 ) -> StreamPage:
     """Newest published posts across the user's followed topics (no pinning across topics)."""
     per_page = per_page or settings.GLANEUR_POSTS_PER_PAGE
-    topic_ids = Follow.objects.filter(user_id=user.pk).values("topic_id")
+    topic_ids = Follow.objects.filter(user=authenticated(user)).values("topic_id")
     posts = with_card_data(
         Post.objects.filter(topic_id__in=topic_ids, status=Post.Status.PUBLISHED)
         .select_related("topic")

@@ -6,78 +6,72 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from glaneur.curation.models import Post, Topic
-from glaneur.curation.services import check_can_manage, check_can_view
+from glaneur.curation.services import authenticated, check_can_manage, check_can_view
 
 from .models import Comment, Follow
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 class RateLimited(ValidationError):
     pass
 
 
-def check_logged_in(user: AbstractBaseUser | AnonymousUser) -> None:
-    if not user.is_authenticated:
-        raise PermissionDenied(_("You must be logged in."))
-
-
-def follow(user: AbstractBaseUser | AnonymousUser, topic: Topic) -> Follow:
-    check_logged_in(user)
-    check_can_view(user, topic)
+def follow(user: User | AnonymousUser, topic: Topic) -> Follow:
+    reader = authenticated(user)
+    check_can_view(reader, topic)
     try:
         with transaction.atomic():
-            return Follow.objects.create(user_id=user.pk, topic=topic)
+            return Follow.objects.create(user=reader, topic=topic)
     except IntegrityError:
-        return Follow.objects.get(user_id=user.pk, topic=topic)
+        return Follow.objects.get(user=reader, topic=topic)
 
 
-def unfollow(user: AbstractBaseUser | AnonymousUser, topic: Topic) -> None:
-    check_logged_in(user)
-    Follow.objects.filter(user_id=user.pk, topic=topic).delete()
+def unfollow(user: User | AnonymousUser, topic: Topic) -> None:
+    Follow.objects.filter(user=authenticated(user), topic=topic).delete()
 
 
-def is_following(user: AbstractBaseUser | AnonymousUser, topic: Topic) -> bool:
-    return user.is_authenticated and Follow.objects.filter(user_id=user.pk, topic=topic).exists()
+def is_following(user: User | AnonymousUser, topic: Topic) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Follow.objects.filter(user=authenticated(user), topic=topic).exists()
 
 
 @transaction.atomic
-def add_comment(post: Post, *, by: AbstractBaseUser | AnonymousUser, text: str) -> Comment:
+def add_comment(post: Post, *, by: User | AnonymousUser, text: str) -> Comment:
     """Save a reader's comment; limited to GLANEUR_COMMENT_RATE per user and hour."""
-    check_logged_in(by)
-    check_can_view(by, post.topic)
+    author = authenticated(by)
+    check_can_view(author, post.topic)
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("The comment is empty.")})
     if len(text) > 5000:
         raise ValidationError({"text": _("The comment is too long (5,000 characters at most).")})
     recent = Comment.objects.filter(
-        author_id=by.pk, created_at__gte=timezone.now() - timedelta(hours=1)
+        author=author, created_at__gte=timezone.now() - timedelta(hours=1)
     ).count()
     if recent >= settings.GLANEUR_COMMENT_RATE:
         raise RateLimited(_("Too many comments in the last hour; please wait a little."))
-    comment = Comment.objects.create(post=post, author_id=by.pk, text=text)
+    comment = Comment.objects.create(post=post, author=author, text=text)
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     return comment
 
 
 @transaction.atomic
-def set_comment_hidden(
-    comment: Comment, hidden: bool, *, by: AbstractBaseUser | AnonymousUser
-) -> Comment:
+def set_comment_hidden(comment: Comment, hidden: bool, *, by: User | AnonymousUser) -> Comment:
     """Curators (owner, editors) hide a comment; it stays stored and can be shown again."""
     check_can_manage(by, comment.post.topic)
     if comment.hidden != hidden:
         comment.hidden = hidden
-        comment.hidden_by_id = by.pk if hidden else None
+        comment.hidden_by = authenticated(by) if hidden else None
         comment.save(update_fields=["hidden", "hidden_by"])
         delta = -1 if hidden else 1
         Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + delta)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -13,19 +13,20 @@ from django.views.decorators.http import require_POST
 
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.services import can_view
+from glaneur.http import HtmxHttpRequest
 
 from . import queries, services
 from .models import Comment
 
 
-def _visible_topic(request: HttpRequest, slug: str) -> Topic:
+def _visible_topic(request: HtmxHttpRequest, slug: str) -> Topic:
     topic = get_object_or_404(Topic, slug=slug)
     if not can_view(request.user, topic):
         raise Http404
     return topic
 
 
-def _back(request: HttpRequest, default: str) -> str:
+def _back(request: HtmxHttpRequest, default: str) -> str:
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
@@ -33,7 +34,7 @@ def _back(request: HttpRequest, default: str) -> str:
 
 
 @require_POST
-def follow_toggle(request: HttpRequest, slug: str) -> HttpResponse:
+def follow_toggle(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     topic = _visible_topic(request, slug)
     if not request.user.is_authenticated:
         login = f"{reverse('account_login')}?{urlencode({'next': topic.get_absolute_url()})}"
@@ -59,11 +60,13 @@ def follow_toggle(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def comment_create(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+def comment_create(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
     topic = _visible_topic(request, slug)
     post = get_object_or_404(Post, topic=topic, pk=post_id, status=Post.Status.PUBLISHED)
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?{urlencode({'next': post.get_absolute_url()})}")
+        return redirect(
+            f"{reverse('account_login')}?{urlencode({'next': post.get_absolute_url()})}"
+        )
     error = ""
     try:
         services.add_comment(post, by=request.user, text=request.POST.get("text", ""))
@@ -85,14 +88,14 @@ def comment_create(request: HttpRequest, slug: str, post_id: int) -> HttpRespons
 
 @require_POST
 @login_required
-def comment_hide(request: HttpRequest, comment_id: int) -> HttpResponse:
+def comment_hide(request: HtmxHttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("post__topic"), pk=comment_id)
     services.set_comment_hidden(comment, request.POST.get("hidden") != "0", by=request.user)
     return redirect(f"{comment.post.get_absolute_url()}#comments")
 
 
 @login_required
-def following(request: HttpRequest) -> HttpResponse:
+def following(request: HtmxHttpRequest) -> HttpResponse:
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
@@ -102,5 +105,3 @@ def following(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "audience/following.html#stream-page", context)
     return render(request, "audience/following.html", context)
-
-

@@ -120,7 +120,9 @@ class Post(models.Model):
         blank=True,
         related_name="curated_posts",
     )
-    tags = models.ManyToManyField(Tag, through="PostTag", related_name="posts", blank=True)
+    tags: models.ManyToManyField[Tag, PostTag] = models.ManyToManyField(
+        Tag, through="PostTag", related_name="posts", blank=True
+    )
     pinned = models.BooleanField(_("pinned"), default=False)
     origin = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rescoops"

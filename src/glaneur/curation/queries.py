@@ -18,9 +18,9 @@ def visible_posts(topic: Topic) -> QuerySet[Post]:
 
 def with_card_data(posts: QuerySet[Post]) -> QuerySet[Post]:
     """Everything a post card shows, loaded in two queries whatever the page size."""
-    return posts.select_related("curated_by", "origin__topic", "origin__curated_by").prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.order_by("name"))
-    )
+    return posts.select_related(
+        "curated_by", "origin__topic", "origin__curated_by"
+    ).prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
 
 
 def filter_by_tags(posts: QuerySet[Post], tag_slugs: Sequence[str]) -> QuerySet[Post]:

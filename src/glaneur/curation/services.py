@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,12 +16,19 @@ from .markup import render_markdown
 from .models import Membership, Post, PostTag, Tag, Topic
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 CURATOR_ROLES = {Membership.Role.OWNER, Membership.Role.EDITOR, Membership.Role.CONTRIBUTOR}
 EDITOR_ROLES = {Membership.Role.OWNER, Membership.Role.EDITOR}
+
+
+def authenticated(user: AnyUser) -> User:
+    """The user, known to be logged in; raises PermissionDenied otherwise."""
+    if not user.is_authenticated:
+        raise PermissionDenied(_("You must be logged in."))
+    return cast("User", user)  # type: ignore[redundant-cast]
 
 
 def role_of(user: AnyUser, topic: Topic) -> str | None:
@@ -30,7 +37,9 @@ def role_of(user: AnyUser, topic: Topic) -> str | None:
     if getattr(user, "is_superuser", False):
         return Membership.Role.OWNER
     return (
-        Membership.objects.filter(user_id=user.pk, topic=topic).values_list("role", flat=True).first()
+        Membership.objects.filter(user_id=user.pk, topic=topic)
+        .values_list("role", flat=True)
+        .first()
     )
 
 
@@ -81,7 +90,7 @@ def unique_topic_slug(title: str) -> str:
 @transaction.atomic
 def create_topic(
     *,
-    owner: AbstractBaseUser,
+    owner: User,
     title: str,
     slug: str | None = None,
     description: str = "",
@@ -159,7 +168,7 @@ def post_slug(title: str) -> str:
 def create_post(
     topic: Topic,
     *,
-    by: AbstractBaseUser | None,
+    by: User | None,
     title: str,
     url: str = "",
     summary: str = "",
@@ -237,7 +246,9 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def update_post(post: Post, *, by: AnyUser, tags: str | Iterable[str] | None = None, **fields: Any) -> Post:
+def update_post(
+    post: Post, *, by: AnyUser, tags: str | Iterable[str] | None = None, **fields: Any
+) -> Post:
     check_can_edit_post(by, post)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -282,7 +293,7 @@ def set_pinned(post: Post, pinned: bool, *, by: AnyUser) -> Post:
 
 
 @transaction.atomic
-def rescoop(post: Post, into: Topic, *, by: AbstractBaseUser, insight: str = "") -> Post:
+def rescoop(post: Post, into: Topic, *, by: User, insight: str = "") -> Post:
     """Copy a post into one of the user's own topics, keeping a link to the original."""
     check_can_view(by, post.topic)
     check_can_curate(by, into)
@@ -307,7 +318,7 @@ def rescoop(post: Post, into: Topic, *, by: AbstractBaseUser, insight: str = "")
     return copy
 
 
-def add_member(topic: Topic, user: AbstractBaseUser, role: str, *, by: AnyUser) -> Membership:
+def add_member(topic: Topic, user: User, role: str, *, by: AnyUser) -> Membership:
     check_can_manage(by, topic)
     membership, _created = Membership.objects.update_or_create(
         user=user, topic=topic, defaults={"role": role}

@@ -13,8 +13,6 @@ urlpatterns = [
     path("topic/<slug:slug>/p/<int:post_id>/delete/", views.post_delete, name="post-delete"),
     path("topic/<slug:slug>/p/<int:post_id>/pin/", views.post_pin, name="post-pin"),
     path("topic/<slug:slug>/p/<int:post_id>/rescoop/", views.post_rescoop, name="post-rescoop"),
-    path(
-        "topic/<slug:slug>/p/<int:post_id>/<str:post_slug>/", views.post_detail, name="post"
-    ),
+    path("topic/<slug:slug>/p/<int:post_id>/<str:post_slug>/", views.post_detail, name="post"),
     path("u/<str:username>/", views.profile, name="profile"),
 ]

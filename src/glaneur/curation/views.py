@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from glaneur.analytics.services import post_view_count, record_view, topic_view_counts
 from glaneur.audience.services import is_following
+from glaneur.http import HtmxHttpRequest
 
 from . import queries, services
 from .forms import PostForm, RescoopForm, TopicForm
@@ -26,25 +27,25 @@ POST_FIELDS = ("title", "url", "summary", "insight", "image_url", "site_name", "
                "source_published_at", "pinned")  # fmt: skip
 
 
-def _topic_for(request: HttpRequest, slug: str) -> Topic:
+def _topic_for(request: HtmxHttpRequest, slug: str) -> Topic:
     topic = get_object_or_404(Topic.objects.select_related("owner"), slug=slug)
     if not services.can_view(request.user, topic):
         raise Http404
     return topic
 
 
-def _page_number(request: HttpRequest) -> int:
+def _page_number(request: HtmxHttpRequest) -> int:
     try:
         return max(1, int(request.GET.get("page", "1")))
     except ValueError:
         return 1
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "curation/home.html", {"topics": queries.listed_topics()[:100]})
 
 
-def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     topic = _topic_for(request, slug)
     tag_slugs = list(dict.fromkeys(request.GET.getlist("tag")))[:5]
     stream = queries.topic_stream(topic, tags=tag_slugs, page=_page_number(request))
@@ -58,7 +59,11 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     popular = queries.popular_tags(topic)
     for tag in popular:
         # Each chip toggles its tag in the current filter, so several tags combine.
-        toggled = [t for t in tag_slugs if t != tag.slug] if tag.slug in tag_slugs else [*tag_slugs, tag.slug]
+        toggled = (
+            [t for t in tag_slugs if t != tag.slug]
+            if tag.slug in tag_slugs
+            else [*tag_slugs, tag.slug]
+        )
         tag.active = tag.slug in tag_slugs  # type: ignore[attr-defined]
         tag.query = urlencode([("tag", t) for t in toggled])  # type: ignore[attr-defined]
     context.update(
@@ -77,7 +82,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "curation/topic_detail.html", context)
 
 
-def _rescoop_topics(request: HttpRequest, exclude: Topic | None = None) -> list[Topic]:
+def _rescoop_topics(request: HtmxHttpRequest, exclude: Topic | None = None) -> list[Topic]:
     if not request.user.is_authenticated:
         return []
     topics = Topic.objects.filter(
@@ -89,7 +94,7 @@ def _rescoop_topics(request: HttpRequest, exclude: Topic | None = None) -> list[
     return list(topics.order_by("title"))
 
 
-def post_detail(request: HttpRequest, slug: str, post_id: int, post_slug: str) -> HttpResponse:
+def post_detail(request: HtmxHttpRequest, slug: str, post_id: int, post_slug: str) -> HttpResponse:
     topic = _topic_for(request, slug)
     post = get_object_or_404(queries.with_card_data(Post.objects.filter(topic=topic)), pk=post_id)
     role = services.role_of(request.user, topic)
@@ -134,7 +139,7 @@ def post_detail(request: HttpRequest, slug: str, post_id: int, post_slug: str) -
 
 
 @login_required
-def topic_create(request: HttpRequest) -> HttpResponse:
+def topic_create(request: HtmxHttpRequest) -> HttpResponse:
     form = TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         topic = services.create_topic(owner=request.user, **form.cleaned_data)  # type: ignore[arg-type]
@@ -144,7 +149,7 @@ def topic_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def topic_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def topic_edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     topic = _topic_for(request, slug)
     services.check_can_manage(request.user, topic)
     form = TopicForm(request.POST or None, instance=topic)
@@ -156,7 +161,7 @@ def topic_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _save_post_form(
-    request: HttpRequest, form: PostForm, topic: Topic, post: Post | None
+    request: HtmxHttpRequest, form: PostForm, topic: Topic, post: Post | None
 ) -> HttpResponse | None:
     if not form.is_valid():
         return None
@@ -164,11 +169,16 @@ def _save_post_form(
     try:
         if post is None:
             post = services.create_post(
-                topic, by=request.user, tags=form.cleaned_data["tags"], **data  # type: ignore[arg-type]
+                topic,
+                by=services.authenticated(request.user),
+                tags=form.cleaned_data["tags"],
+                **data,
             )
             messages.success(request, _("Post published."))
         else:
-            post = services.update_post(post, by=request.user, tags=form.cleaned_data["tags"], **data)
+            post = services.update_post(
+                post, by=request.user, tags=form.cleaned_data["tags"], **data
+            )
             messages.success(request, _("Post saved."))
     except services.DuplicatePost as exc:
         form.add_error("url", exc.messages[0])
@@ -181,7 +191,7 @@ def _save_post_form(
 
 
 @login_required
-def post_create(request: HttpRequest, slug: str) -> HttpResponse:
+def post_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     topic = _topic_for(request, slug)
     services.check_can_curate(request.user, topic)
     form = PostForm(request.POST or None)
@@ -191,7 +201,7 @@ def post_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+def post_edit(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
     topic = _topic_for(request, slug)
     post = get_object_or_404(Post, topic=topic, pk=post_id)
     services.check_can_edit_post(request.user, post)
@@ -205,7 +215,7 @@ def post_edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 
 
 @login_required
-def post_delete(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+def post_delete(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
     topic = _topic_for(request, slug)
     post = get_object_or_404(Post, topic=topic, pk=post_id)
     services.check_can_edit_post(request.user, post)
@@ -218,7 +228,7 @@ def post_delete(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def post_pin(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+def post_pin(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
     topic = _topic_for(request, slug)
     post = get_object_or_404(Post, topic=topic, pk=post_id)
     services.set_pinned(post, request.POST.get("pinned") == "1", by=request.user)
@@ -226,17 +236,21 @@ def post_pin(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 
 
 @login_required
-def post_rescoop(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+def post_rescoop(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
     topic = _topic_for(request, slug)
     post = get_object_or_404(Post, topic=topic, pk=post_id)
     topics = Topic.objects.filter(
-        memberships__user_id=request.user.pk, memberships__role__in=list(services.CURATOR_ROLES)
+        memberships__user=services.authenticated(request.user),
+        memberships__role__in=list(services.CURATOR_ROLES),
     ).exclude(pk=topic.pk)
     form = RescoopForm(request.POST or None, topics=topics)
     if request.method == "POST" and form.is_valid():
         try:
             copy = services.rescoop(
-                post, form.cleaned_data["topic"], by=request.user, insight=form.cleaned_data["insight"]  # type: ignore[arg-type]
+                post,
+                form.cleaned_data["topic"],
+                by=services.authenticated(request.user),
+                insight=form.cleaned_data["insight"],
             )
         except services.DuplicatePost as exc:
             messages.info(request, _("This page is already in that topic."))
@@ -245,20 +259,18 @@ def post_rescoop(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         return redirect(copy)
     if not topics.exists():
         messages.info(request, _("Create a topic of your own first, then rescoop into it."))
-    return render(request, "curation/rescoop_form.html", {"form": form, "topic": topic, "post": post})
+    return render(
+        request, "curation/rescoop_form.html", {"form": form, "topic": topic, "post": post}
+    )
 
 
-def profile(request: HttpRequest, username: str) -> HttpResponse:
+def profile(request: HtmxHttpRequest, username: str) -> HttpResponse:
     user = get_object_or_404(get_user_model(), username=username, is_active=True)
     memberships = (
-        Membership.objects.filter(user=user)
-        .select_related("topic")
-        .order_by("topic__title")
+        Membership.objects.filter(user=user).select_related("topic").order_by("topic__title")
     )
     own = request.user.is_authenticated and request.user.pk == user.pk
-    topics = [
-        m for m in memberships if own or m.topic.visibility == Topic.Visibility.PUBLIC
-    ]
+    topics = [m for m in memberships if own or m.topic.visibility == Topic.Visibility.PUBLIC]
     recent = queries.with_card_data(
         Post.objects.filter(
             curated_by=user,
@@ -280,11 +292,13 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     )
 
 
-def permission_denied_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def permission_denied_view(
+    request: HtmxHttpRequest, exception: Exception | None = None
+) -> HttpResponse:
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
-def login_redirect(request: HttpRequest) -> HttpResponse:
+def login_redirect(request: HtmxHttpRequest) -> HttpResponse:
     return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -47,11 +47,10 @@ def _aware(moment: datetime | None) -> datetime | None:
     return timezone.make_aware(moment, ZoneInfo(settings.TIME_ZONE))
 
 
-def curator_account(name: str) -> AbstractBaseUser:
+def curator_account(name: str) -> User:
     """The account an imported curator's name maps to (created without a usable password)."""
-    User = get_user_model()
     username = slugify(name)[:150] or "scoopit-curator"
-    user, created = User.objects.get_or_create(
+    user, created = get_user_model().objects.get_or_create(
         username=username, defaults={"first_name": name[:150]}
     )
     if created:
@@ -81,7 +80,7 @@ def import_parsed_topic(parsed: ParsedTopic) -> ImportReport:
     owner = curator_account(parsed.curator)
     topic_key = "scoopit:" + (slugify(parsed.title.replace("'", " ").replace("’", " ")) or "topic")
     topic = Topic.objects.filter(import_key=topic_key).first()
-    report = ImportReport(topic=topic) if topic else None
+    created = topic is None
     if topic is None:
         topic = create_topic(
             owner=owner,
@@ -92,15 +91,16 @@ def import_parsed_topic(parsed: ParsedTopic) -> ImportReport:
             historical_views=parsed.views_total,
             import_key=topic_key,
         )
-        report = ImportReport(topic=topic, created_topic=True)
-    assert report is not None
+    report = ImportReport(topic=topic, created_topic=created)
     if parsed.views_total > topic.historical_views:
         # A later capture of the same topic carries a larger total: keep the latest.
         topic.historical_views = parsed.views_total
         topic.save(update_fields=["historical_views"])
-    accounts: dict[str, AbstractBaseUser] = {parsed.curator: owner}
+    accounts: dict[str, User] = {parsed.curator: owner}
     existing_keys = set(topic.posts.exclude(import_key="").values_list("import_key", flat=True))
-    existing_urls = set(topic.posts.exclude(normalized_url="").values_list("normalized_url", flat=True))
+    existing_urls = set(
+        topic.posts.exclude(normalized_url="").values_list("normalized_url", flat=True)
+    )
     for parsed_post in parsed.posts:
         key = _post_key(parsed_post)
         url = normalize_url(parsed_post.url) if parsed_post.url else ""
