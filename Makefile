@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install demo test lint bench messages clean
+.PHONY: install lock demo test lint bench messages clean
 
 install: $(STAMP)
 
@@ -20,6 +20,13 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# After a change of dependencies in pyproject.toml: re-pin (keeping the other pins), then
+# `make install`. Needs PyPI; uv goes into the venv, outside the lock.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock \
+		--python-version 3.11 --generate-hashes --quiet
 
 demo: install
 	PORT=$(PORT) $(BIN)/glaneur demo

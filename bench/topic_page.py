@@ -307,7 +307,9 @@ def bench(args: argparse.Namespace, data_dir: Path) -> int:
     setup_django(data_dir)
     started = time.perf_counter()
     slug, tag, _ = fill(args.posts, args.tags)
-    print(f"Set-up (migrate, fill, collectstatic): {time.perf_counter() - started:.1f} s")
+    print(
+        f"Set-up (migrate, fill, collectstatic): {time.perf_counter() - started:.1f} s", flush=True
+    )
     from django.conf import settings
     from django.db import connections
 
@@ -326,6 +328,7 @@ def bench(args: argparse.Namespace, data_dir: Path) -> int:
         for path in paths:  # warm-up: every worker imports, compiles templates, fills caches
             run(port, path, max(20, 4 * args.workers), args.workers)
         for path in paths:
+            print(f"Measuring {path} …", flush=True)
             sequential = run(port, path, args.sequential, 1)
             concurrent = run(port, path, args.requests, args.concurrency)
             rows.append((path, sequential, concurrent))

@@ -16,6 +16,12 @@ class TopicForm(forms.ModelForm[Topic]):
 
 
 class PostForm(forms.ModelForm[Post]):
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Leave empty to publish now."),
+    )
     tags = forms.CharField(
         label=_("Tags"),
         required=False,
@@ -41,12 +47,40 @@ class PostForm(forms.ModelForm[Post]):
         if self.instance.pk:
             self.fields["tags"].initial = ", ".join(t.name for t in self.instance.tags.all())
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # The image picker's radios name one of the candidates the fetch found.
+        choice = self.data.get("image_choice", "")
+        if choice == "none":
+            data["image_url"] = ""
+        elif choice and choice in (self.instance.image_candidates or []):
+            data["image_url"] = choice
+        return data
+
 
 class RescoopForm(forms.Form):
     topic = forms.ModelChoiceField(queryset=Topic.objects.none(), label=_("Into topic"))
     insight = forms.CharField(
         label=_("Your insight"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args: Any, topics: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = topics  # type: ignore[attr-defined]
+
+
+class ScoopForm(forms.Form):
+    topic = forms.ModelChoiceField(queryset=Topic.objects.none(), label=_("Topic"))
+    url = forms.URLField(label=_("Web address"), max_length=2000, assume_scheme="https")
+    title = forms.CharField(label=_("Title"), required=False, max_length=500)
+    insight = forms.CharField(
+        label=_("Your insight"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Markdown."),
+    )
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas."))
+    capture = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, topics: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -131,6 +131,10 @@ class Post(models.Model):
     rescooped_from = models.CharField(max_length=200, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.READY)
     state_error = models.TextField(blank=True)
+    fetch_attempts = models.PositiveSmallIntegerField(default=0)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    # Images found on the source page, best first, for the curator's image picker.
+    image_candidates = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     publish_at = models.DateTimeField(null=True, blank=True)
     comment_count = models.PositiveIntegerField(default=0, editable=False)
@@ -144,6 +148,7 @@ class Post(models.Model):
             models.Index(
                 fields=["topic", "status", "-pinned", "-curated_at", "-id"], name="post_stream"
             ),
+            models.Index(fields=["status", "publish_at"], name="post_due"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -183,3 +188,16 @@ class PostTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id}:{self.tag_id}"
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job may next run; claimed with one conditional UPDATE, so however
+    many workers run the scheduler, each run happens once."""
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField(default=timezone.now)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_owner = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -156,7 +156,7 @@ def set_tags(post: Post, names: str | Iterable[str]) -> None:
 
 
 # Action paths share the post's URL prefix: a post's slug must never be one of them.
-RESERVED_SLUGS = {"edit", "delete", "pin", "rescoop", "comment", "comments"}
+RESERVED_SLUGS = {"edit", "delete", "pin", "rescoop", "comment", "comments", "refetch", "card"}
 
 
 def post_slug(title: str) -> str:
@@ -278,6 +278,118 @@ def update_post(
     if tags is not None:
         set_tags(post, tags)
     return post
+
+
+class InvalidURL(ValidationError):
+    pass
+
+
+def clean_source_url(url: str) -> str:
+    """A URL a curator may scoop: absolute http(s), no credentials; address checks come at fetch."""
+    from urllib.parse import urlsplit
+
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        raise InvalidURL({"url": _("Enter a web address starting with http:// or https://.")})
+    if parts.username or parts.password:
+        raise InvalidURL({"url": _("Web addresses with a user name or password are refused.")})
+    if len(url) > 2000:
+        raise InvalidURL({"url": _("This web address is too long.")})
+    return url
+
+
+@transaction.atomic
+def scoop_url(
+    topic: Topic,
+    url: str,
+    *,
+    by: User,
+    insight: str = "",
+    tags: str | Iterable[str] = (),
+    title: str = "",
+    status: str = Post.Status.PUBLISHED,
+    publish_at: datetime | None = None,
+    capture_token: str = "",
+) -> Post:
+    """Save the post at once (nothing typed is lost), then fetch and extract in the background.
+
+    ``capture_token`` attaches the copy of the page that the bookmarklet sent, extracted
+    instead of fetching (paywalls, JavaScript pages, bot checks).
+    """
+    check_can_curate(by, topic)
+    url = clean_source_url(url)
+    post = create_post(
+        topic,
+        by=by,
+        title=title or url,
+        url=url,
+        insight=insight,
+        tags=tags,
+        status=Post.Status.SCHEDULED if publish_at else status,
+        publish_at=publish_at,
+    )
+    post.state = Post.State.QUEUED
+    post.save(update_fields=["state"])
+    from glaneur.ingest.services import attach_capture, enqueue_fetch
+
+    if capture_token:
+        attach_capture(post, capture_token)
+    transaction.on_commit(lambda: enqueue_fetch(post.pk))
+    return post
+
+
+def refetch(post: Post, *, by: AnyUser | None) -> Post:
+    """Fetch the source again; what the curator wrote stays as it is."""
+    if by is not None:
+        check_can_edit_post(by, post)
+    if not post.url:
+        raise ValidationError(_("This post has no web address to fetch."))
+    post.state = Post.State.QUEUED
+    post.state_error = ""
+    post.fetch_attempts = 0
+    post.save(update_fields=["state", "state_error", "fetch_attempts", "updated_at"])
+    from glaneur.ingest.services import enqueue_fetch
+
+    transaction.on_commit(lambda: enqueue_fetch(post.pk))
+    return post
+
+
+def publish(post: Post, *, by: AnyUser | None, at: datetime | None = None) -> Post:
+    """Publish now, or schedule for ``at``; ``by=None`` is the scheduler."""
+    if by is not None:
+        check_can_edit_post(by, post)
+    if at is not None and at > timezone.now():
+        post.status, post.publish_at = Post.Status.SCHEDULED, at
+    else:
+        post.status, post.publish_at = Post.Status.PUBLISHED, None
+        # The stream is ordered by curation date: a draft published today is today's news.
+        post.curated_at = timezone.now()
+    post.save(update_fields=["status", "publish_at", "curated_at", "updated_at"])
+    return post
+
+
+def unpublish(post: Post, *, by: AnyUser) -> Post:
+    check_can_edit_post(by, post)
+    post.status, post.publish_at = Post.Status.DRAFT, None
+    post.save(update_fields=["status", "publish_at", "updated_at"])
+    return post
+
+
+def publish_due_posts(now: datetime | None = None) -> int:
+    """Publish every scheduled post whose time has come; returns how many."""
+    now = now or timezone.now()
+    due = Post.objects.filter(status=Post.Status.SCHEDULED, publish_at__lte=now)
+    count = 0
+    for post in due.only("pk", "publish_at"):
+        Post.objects.filter(pk=post.pk, status=Post.Status.SCHEDULED).update(
+            status=Post.Status.PUBLISHED, curated_at=post.publish_at, publish_at=None
+        )
+        count += 1
+    return count
 
 
 def delete_post(post: Post, *, by: AnyUser) -> None:

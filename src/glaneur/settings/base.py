@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "glaneur.curation",
+    "glaneur.ingest",
     "glaneur.audience",
     "glaneur.analytics",
     "glaneur.syndication",
@@ -218,9 +219,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The bookmarklet posts whole pages (up to the 5 MB the fetcher also accepts).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+
 # Comments a user may post per hour (anti-spam).
 GLANEUR_COMMENT_RATE = int(os.environ.get("GLANEUR_COMMENT_RATE", "20"))
 GLANEUR_POSTS_PER_PAGE = int(os.environ.get("GLANEUR_POSTS_PER_PAGE", "30"))
+
+# Fetching user-given URLs (ingest.fetch): limits, and the only way to relax the address
+# rules: explicit host:port pairs (tests use it for their loopback fixture server).
+GLANEUR_FETCH_ALLOW = env_list("GLANEUR_FETCH_ALLOW")
+GLANEUR_FETCH_TIMEOUT = float(os.environ.get("GLANEUR_FETCH_TIMEOUT", "10"))
+GLANEUR_FETCH_MAX_BYTES = int(os.environ.get("GLANEUR_FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
+GLANEUR_FETCH_MAX_REDIRECTS = int(os.environ.get("GLANEUR_FETCH_MAX_REDIRECTS", "5"))
+GLANEUR_USER_AGENT = os.environ.get(
+    "GLANEUR_USER_AGENT", "Glaneur/0.1 (+https://github.com/glaneur; content curation)"
+)
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -82,6 +83,19 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.wait()
 
 
+def check_port_free(port: int) -> None:
+    with socket.socket() as sock:
+        # As gunicorn does: connections of a previous run waiting in TIME_WAIT do not count.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise CommandError(
+                f"127.0.0.1:{port} is not available ({exc.strerror}): "
+                f"choose another port, e.g. PORT={port + 1} make demo"
+            ) from exc
+
+
 class Command(BaseCommand):
     help = (
         "Migrate, import the seed topic, create the demo curator, then serve on "
@@ -102,6 +116,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, port: int, no_serve: bool, **options: Any) -> None:
+        if not no_serve:
+            check_port_free(port)
         self.stdout.write("Migrating the database…")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Collecting static files…")

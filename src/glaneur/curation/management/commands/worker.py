@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from glaneur.curation.scheduler import run_due, start_thread
+
 
 class Command(BaseCommand):
     help = "Run the background worker (all task queues). Start as many as the load needs."
@@ -26,15 +28,21 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, interval: float, batch: bool, **options: Any) -> None:
-        # TODO(issue 3/4): plug the scheduler in here: run
-        # glaneur.curation.scheduler.run_due() every few seconds in a daemon thread beside
-        # the task loop below (it enqueues scheduled posts, feed polls and digests, and takes
-        # a database lock so that one scheduler acts however many workers run).
-        call_command(
-            "db_worker",
-            queue_name="*",
-            interval=interval,
-            batch=batch,
-            reload=False,
-            verbosity=options["verbosity"],
-        )
+        if batch:
+            run_due()
+        else:
+            # Periodic work (scheduled posts, later polls and digests) runs beside the task
+            # loop; each run is claimed in the database, so many workers never repeat one.
+            stop = start_thread()
+        try:
+            call_command(
+                "db_worker",
+                queue_name="*",
+                interval=interval,
+                batch=batch,
+                reload=False,
+                verbosity=options["verbosity"],
+            )
+        finally:
+            if not batch:
+                stop.set()

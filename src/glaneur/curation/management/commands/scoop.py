@@ -1,0 +1,82 @@
+"""glaneur scoop TOPIC URL: the whole pipeline from the command line, waiting for the result."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from glaneur.curation.models import Post, Topic
+from glaneur.curation.services import DuplicatePost, scoop_url
+from glaneur.ingest.services import ingest_post
+
+PENDING = (Post.State.QUEUED, Post.State.FETCHING)
+
+
+class Command(BaseCommand):
+    help = "Scoop a web address into a topic and wait until the page is read."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("topic", help="the topic's slug")
+        parser.add_argument("url")
+        parser.add_argument("--insight", default="", help="your insight (Markdown)")
+        parser.add_argument("--tag", action="append", default=[], dest="tags")
+        parser.add_argument("--user", help="curator's username (default: the topic's owner)")
+        parser.add_argument("--draft", action="store_true", help="keep the post as a draft")
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=5.0,
+            help="seconds to wait for a worker before reading the page here",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        topic = Topic.objects.filter(slug=options["topic"]).select_related("owner").first()
+        if topic is None:
+            raise CommandError(f"no topic with the slug {options['topic']!r}")
+        user = topic.owner
+        if options["user"]:
+            named = get_user_model().objects.filter(username=options["user"]).first()
+            if named is None:
+                raise CommandError(f"no user {options['user']!r}")
+            user = named
+        try:
+            post = scoop_url(
+                topic,
+                options["url"],
+                by=user,
+                insight=options["insight"],
+                tags=options["tags"],
+                status=Post.Status.DRAFT if options["draft"] else Post.Status.PUBLISHED,
+            )
+        except DuplicatePost as exc:
+            raise CommandError(f"already in the topic: post {exc.existing.pk}") from exc
+        except (ValidationError, PermissionDenied) as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        self.stderr.write(f"post {post.pk}: {post.state}")
+        post = self._wait(post, options["wait"])
+        self.stdout.write(f"post {post.pk}: {post.state} — {post.title}")
+        if post.state_error:
+            self.stdout.write(post.state_error)
+        if post.state in (Post.State.FAILED, Post.State.BLOCKED):
+            raise CommandError(f"the page could not be read ({post.state})")
+
+    def _wait(self, post: Post, wait: float) -> Post:
+        last = post.state
+        deadline = time.monotonic() + wait
+        while post.state in PENDING:
+            if time.monotonic() > deadline and post.fetch_attempts == 0:
+                # No worker took it: read the page here (the queued task then finds it done).
+                ingest_post(post.pk)
+            time.sleep(0.3)
+            post.refresh_from_db()
+            if post.state != last:
+                self.stderr.write(f"post {post.pk}: {post.state}")
+                last = post.state
+            if post.state == Post.State.QUEUED and post.fetch_attempts and post.state_error:
+                self.stderr.write(post.state_error)
+                deadline = time.monotonic() + 3600
+        return post
