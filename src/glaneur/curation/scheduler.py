@@ -33,6 +33,12 @@ def _publish_due_posts() -> int:
 JOBS: list[Job] = [Job("publish-due-posts", timedelta(seconds=15), _publish_due_posts)]
 
 
+def register(name: str, every: timedelta, run: Callable[[], object]) -> None:
+    """Add periodic work (call from an AppConfig.ready); a second call with a name replaces it."""
+    JOBS[:] = [job for job in JOBS if job.name != name]
+    JOBS.append(Job(name, every, run))
+
+
 def claim(job: Job, *, owner: str, now: datetime) -> bool:
     """Take the job's next run if it is due; only one caller can win a given run."""
     ScheduledJob.objects.get_or_create(name=job.name, defaults={"next_run_at": now})

@@ -240,5 +240,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"glaneur": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "glaneur": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        # Without DEBUG, a server error's traceback would otherwise go nowhere.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
