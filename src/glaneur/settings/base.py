@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "glaneur.analytics",
     "glaneur.syndication",
     "glaneur.transfer",
+    "glaneur.search",
+    "glaneur.api",
 ]
 
 MIDDLEWARE = [
