@@ -5,8 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import make_topic, make_user
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Each test starts with an empty cache (fragments, rate limits)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

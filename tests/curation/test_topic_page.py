@@ -3,12 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from glaneur.curation.models import Membership, Post
-from glaneur.curation.services import create_post
+from glaneur.audience.models import Comment
+from glaneur.curation.services import create_post, delete_post, set_tags, update_post
 from tests.factories import add_member, make_posts, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
@@ -78,19 +80,42 @@ def test_page_two_without_javascript_and_as_htmx_fragment(
 
 
 @pytest.mark.parametrize("path", ["", "?tag=tag-1", "?page=2"])
+@pytest.mark.parametrize("logged_in", [True, False])
 def test_topic_page_query_count_does_not_grow_with_posts(
-    client: Client, topic: Any, path: str, settings: Any
+    client: Client, topic: Any, path: str, logged_in: bool, settings: Any
 ) -> None:
     settings.GLANEUR_POSTS_PER_PAGE = 10
     make_posts(topic, 20)
-    client.force_login(make_user())
+    if logged_in:
+        client.force_login(make_user())
     get(client, topic.get_absolute_url() + path)  # warm caches (sessions, content types)
+    cache.clear()
     with CaptureQueriesContext(connection) as small:
         assert get(client, topic.get_absolute_url() + path).status_code == 200
     make_posts(topic, 180)
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         assert get(client, topic.get_absolute_url() + path).status_code == 200
     assert len(large) == len(small)
+
+
+def test_anonymous_stream_is_served_from_cache_until_the_topic_changes(
+    client: Client, topic: Any
+) -> None:
+    post = create_post(topic, by=topic.owner, title="Première version", tags="emploi")
+    get(client, topic.get_absolute_url())
+    with CaptureQueriesContext(connection) as cached:
+        html = get(client, topic.get_absolute_url()).content.decode()
+    assert "Première version" in html
+    assert not any('FROM "curation_posttag"' in q["sql"] for q in cached.captured_queries)
+    update_post(post, by=topic.owner, title="Seconde version")
+    assert "Seconde version" in get(client, topic.get_absolute_url()).content.decode()
+    set_tags(post, "formation")
+    html = get(client, topic.get_absolute_url()).content.decode()
+    assert "#formation" in html and "#emploi" not in html
+    Comment.objects.create(post=post, author=topic.owner, text="x")
+    delete_post(post, by=topic.owner)
+    assert "Seconde version" not in get(client, topic.get_absolute_url()).content.decode()
 
 
 def test_private_topic_is_hidden_from_outsiders(client: Client) -> None:

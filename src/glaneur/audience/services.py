@@ -61,7 +61,9 @@ def add_comment(post: Post, *, by: User | AnonymousUser, text: str) -> Comment:
     if recent >= settings.GLANEUR_COMMENT_RATE:
         raise RateLimited(_("Too many comments in the last hour; please wait a little."))
     comment = Comment.objects.create(post=post, author=author, text=text)
-    Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    Post.objects.filter(pk=post.pk).update(
+        comment_count=F("comment_count") + 1, updated_at=timezone.now()
+    )
     return comment
 
 
@@ -74,5 +76,7 @@ def set_comment_hidden(comment: Comment, hidden: bool, *, by: User | AnonymousUs
         comment.hidden_by = authenticated(by) if hidden else None
         comment.save(update_fields=["hidden", "hidden_by"])
         delta = -1 if hidden else 1
-        Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + delta)
+        Post.objects.filter(pk=comment.post_id).update(
+            comment_count=F("comment_count") + delta, updated_at=timezone.now()
+        )
     return comment

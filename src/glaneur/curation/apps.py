@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CurationConfig(AppConfig):
     name = "glaneur.curation"
     verbose_name = _("Curation")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

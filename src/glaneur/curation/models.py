@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,9 @@ class Topic(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # Views counted before the topic came here (e.g. Scoop.it's total at import time).
     historical_views = models.PositiveBigIntegerField(_("historical views"), default=0)
+    # Moved when a post or a tag link is removed; with MAX(post.updated_at) it makes the
+    # topic's content stamp (queries.topic_stamp) that cached fragments are keyed on.
+    content_changed_at = models.DateTimeField(default=timezone.now)
     # Where an imported topic came from, so a second import finds it again.
     import_key = models.CharField(max_length=255, blank=True, db_index=True)
 
@@ -44,6 +48,10 @@ class Topic(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
+        return self.path
+
+    @cached_property
+    def path(self) -> str:
         return reverse("curation:topic", kwargs={"slug": self.slug})
 
 
@@ -149,6 +157,10 @@ class Post(models.Model):
                 fields=["topic", "status", "-pinned", "-curated_at", "-id"], name="post_stream"
             ),
             models.Index(fields=["status", "publish_at"], name="post_due"),
+            # Feeds and the reading list ignore pinning.
+            models.Index(fields=["topic", "status", "-curated_at", "-id"], name="post_feed"),
+            # The topic's content stamp (queries.topic_stamp) reads MAX(updated_at) from it.
+            models.Index(fields=["topic", "updated_at"], name="post_topic_updated"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -167,10 +179,20 @@ class Post(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
+        return self.path
+
+    @cached_property
+    def path(self) -> str:
+        # Cached: a card links to its post several times, and reverse() adds up over a page.
         return reverse(
             "curation:post",
             kwargs={"slug": self.topic.slug, "post_id": self.pk, "post_slug": self.slug or "-"},
         )
+
+    @cached_property
+    def actions_path(self) -> str:
+        """Prefix of the post's action URLs (edit/, delete/, pin/, rescoop/…)."""
+        return f"{self.topic.get_absolute_url()}p/{self.pk}/"
 
 
 class PostTag(models.Model):

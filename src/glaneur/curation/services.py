@@ -153,6 +153,8 @@ def set_tags(post: Post, names: str | Iterable[str]) -> None:
     PostTag.objects.bulk_create(
         [PostTag(post=post, tag=tag, topic_id=post.topic_id) for tag in tags if tag.pk not in have]
     )
+    # Cached cards are keyed on updated_at: a change of tags must move it.
+    Post.objects.filter(pk=post.pk).update(updated_at=timezone.now())
 
 
 # Action paths share the post's URL prefix: a post's slug must never be one of them.
@@ -386,7 +388,10 @@ def publish_due_posts(now: datetime | None = None) -> int:
     count = 0
     for post in due.only("pk", "publish_at"):
         Post.objects.filter(pk=post.pk, status=Post.Status.SCHEDULED).update(
-            status=Post.Status.PUBLISHED, curated_at=post.publish_at, publish_at=None
+            status=Post.Status.PUBLISHED,
+            curated_at=post.publish_at,
+            publish_at=None,
+            updated_at=now,
         )
         count += 1
     return count

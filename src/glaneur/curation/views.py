@@ -7,11 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -50,28 +53,45 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     topic = _topic_for(request, slug)
     tag_slugs = list(dict.fromkeys(request.GET.getlist("tag")))[:5]
-    stream = queries.topic_stream(topic, tags=tag_slugs, page=_page_number(request))
-    next_query = urlencode([("tag", t) for t in tag_slugs] + [("page", stream.next_number)])
-    context: dict[str, Any] = {"topic": topic, "stream": stream, "next_query": next_query}
+    page = _page_number(request)
+    next_query = urlencode([("tag", t) for t in tag_slugs] + [("page", page + 1)])
+    context: dict[str, Any] = {"topic": topic, "next_query": next_query}
+    # Most readers are anonymous and see the same stream: its HTML and the tag counts are
+    # cached under the topic's content stamp, so any change shows at once.
+    stamp = queries.topic_stamp(topic)
+    anonymous = not request.user.is_authenticated
+    stream_key = f"stream:{topic.pk}:{stamp}:{get_language()}:{','.join(tag_slugs)}:{page}"
+    stream_html = cache.get(stream_key) if anonymous else None
+    if stream_html is None:
+        context["stream"] = queries.topic_stream(topic, tags=tag_slugs, page=page)
+        if anonymous:
+            stream_html = render_to_string(
+                "curation/topic_detail.html#stream-page", context, request=request
+            )
+            cache.set(stream_key, stream_html, 3600)
+    context["stream_html"] = stream_html
     if request.htmx and not request.htmx.boosted:
+        if stream_html is not None:
+            return HttpResponse(stream_html)
         return render(request, "curation/topic_detail.html#stream-page", context)
     record_view(request, topic)
     total, today = topic_view_counts(topic)
     role = services.role_of(request.user, topic)
-    popular = queries.popular_tags(topic)
+    tags_key = f"popular-tags:{topic.pk}:{stamp}"
+    popular = cache.get(tags_key)
+    if popular is None:
+        popular = queries.popular_tags(topic)
+        cache.set(tags_key, popular, 3600)
+    links = []
     for tag in popular:
         # Each chip toggles its tag in the current filter, so several tags combine.
-        toggled = (
-            [t for t in tag_slugs if t != tag.slug]
-            if tag.slug in tag_slugs
-            else [*tag_slugs, tag.slug]
-        )
-        tag.active = tag.slug in tag_slugs  # type: ignore[attr-defined]
-        tag.query = urlencode([("tag", t) for t in toggled])  # type: ignore[attr-defined]
+        active = tag.slug in tag_slugs
+        toggled = [t for t in tag_slugs if t != tag.slug] if active else [*tag_slugs, tag.slug]
+        links.append((tag, active, urlencode([("tag", t) for t in toggled])))
     context.update(
         views_total=total,
         views_today=today,
-        popular_tags=popular,
+        popular_tags=links,
         active_tags=queries.tags_by_slug(tag_slugs),
         curators=queries.curators(topic),
         following=is_following(request.user, topic),
