@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from glaneur.curation.models import Membership, Post
 from glaneur.audience.models import Comment
+from glaneur.curation.models import Membership, Post
 from glaneur.curation.services import create_post, delete_post, set_tags, update_post
 from tests.factories import add_member, make_posts, make_topic, make_user
 
