@@ -3,18 +3,20 @@
 from django.urls import URLPattern, path
 
 from . import views
+from .cache import cached_feed
 from .feeds import TopicAtomFeed, TopicRssFeed
 
 app_name = "syndication"
 
-rss, atom = TopicRssFeed(), TopicAtomFeed()
+rss, atom = cached_feed(TopicRssFeed()), cached_feed(TopicAtomFeed())
+json_feed = cached_feed(views.json_feed)
 
 urlpatterns: list[URLPattern] = [
     path("topic/<slug:slug>/feed.rss", rss, name="topic-rss"),
     path("topic/<slug:slug>/feed.atom", atom, name="topic-atom"),
-    path("topic/<slug:slug>/feed.json", views.json_feed, name="topic-json"),
+    path("topic/<slug:slug>/feed.json", json_feed, name="topic-json"),
     # Tag slugs may hold accented letters (Tag.slug allows Unicode), hence <str:>.
     path("topic/<slug:slug>/tag/<str:tag_slug>/feed.rss", rss, name="tag-rss"),
     path("topic/<slug:slug>/tag/<str:tag_slug>/feed.atom", atom, name="tag-atom"),
-    path("topic/<slug:slug>/tag/<str:tag_slug>/feed.json", views.json_feed, name="tag-json"),
+    path("topic/<slug:slug>/tag/<str:tag_slug>/feed.json", json_feed, name="tag-json"),
 ]

@@ -1,0 +1,36 @@
+"""Feeds are read by pollers far more often than topics change: serve them from a cache
+keyed on the topic's content stamp, so a change shows in the next poll."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+from glaneur.curation.models import Topic
+from glaneur.curation.queries import topic_stamp
+
+CACHED_HEADERS = ("Content-Type", "Last-Modified")
+
+
+def cached_feed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
+        topic = Topic.objects.filter(slug=slug).only("pk", "content_changed_at").first()
+        if topic is None or request.method not in ("GET", "HEAD"):
+            return view(request, slug=slug, **kwargs)
+        key = f"feed:{request.build_absolute_uri(request.path)}:{topic_stamp(topic)}"
+        stored = cache.get(key)
+        if stored is not None:
+            content, headers = stored
+            return HttpResponse(content, headers=headers)
+        response = view(request, slug=slug, **kwargs)
+        if response.status_code == 200:
+            headers = {name: response[name] for name in CACHED_HEADERS if response.has_header(name)}
+            cache.set(key, (response.content, headers), 3600)
+        return response
+
+    return wrapper
