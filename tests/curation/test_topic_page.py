@@ -270,3 +270,22 @@ def test_create_topic_makes_creator_owner(client: Client) -> None:
     assert response.status_code == 302
     membership = Membership.objects.get(user=user)
     assert membership.role == "owner" and membership.topic.slug == "veille-emploi"
+
+
+def test_only_the_owner_manages_ownership(topic: Any) -> None:
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from glaneur.curation.services import add_member as grant
+    from glaneur.curation.services import remove_member
+
+    editor, other = make_user(), make_user()
+    add_member(topic, editor, Membership.Role.EDITOR)
+    grant(topic, other, Membership.Role.CONTRIBUTOR, by=editor)
+    with pytest.raises(PermissionDenied):
+        grant(topic, other, Membership.Role.OWNER, by=editor)
+    with pytest.raises(PermissionDenied):
+        grant(topic, topic.owner, Membership.Role.CONTRIBUTOR, by=editor)
+    with pytest.raises(ValidationError):
+        remove_member(topic, topic.owner, by=topic.owner)  # the last owner stays
+    remove_member(topic, other, by=editor)
+    assert not Membership.objects.filter(topic=topic, user=other).exists()

@@ -436,8 +436,34 @@ def rescoop(post: Post, into: Topic, *, by: User, insight: str = "") -> Post:
 
 
 def add_member(topic: Topic, user: User, role: str, *, by: AnyUser) -> Membership:
+    """Give a user a role in the topic; only the owner may make or unmake owners."""
     check_can_manage(by, topic)
+    current = Membership.objects.filter(user=user, topic=topic).first()
+    touches_owner = role == Membership.Role.OWNER or (
+        current is not None and current.role == Membership.Role.OWNER
+    )
+    if touches_owner and role_of(by, topic) != Membership.Role.OWNER:
+        raise PermissionDenied(_("Only the topic's owner may change who owns it."))
+    if current is not None and current.role == Membership.Role.OWNER and role != current.role:
+        if (
+            not Membership.objects.filter(topic=topic, role=Membership.Role.OWNER)
+            .exclude(user=user)
+            .exists()
+        ):
+            raise ValidationError(_("A topic keeps at least one owner."))
     membership, _created = Membership.objects.update_or_create(
         user=user, topic=topic, defaults={"role": role}
     )
     return membership
+
+
+def remove_member(topic: Topic, user: User, *, by: AnyUser) -> None:
+    """Take a user's role away; the last owner cannot be removed."""
+    current = Membership.objects.filter(user=user, topic=topic).first()
+    if current is None:
+        return
+    if current.role == Membership.Role.OWNER:
+        add_member(topic, user, Membership.Role.EDITOR, by=by)  # same owner rules
+    else:
+        check_can_manage(by, topic)
+    Membership.objects.filter(user=user, topic=topic).delete()
