@@ -444,13 +444,12 @@ def add_member(topic: Topic, user: User, role: str, *, by: AnyUser) -> Membershi
     )
     if touches_owner and role_of(by, topic) != Membership.Role.OWNER:
         raise PermissionDenied(_("Only the topic's owner may change who owns it."))
-    if current is not None and current.role == Membership.Role.OWNER and role != current.role:
-        if (
-            not Membership.objects.filter(topic=topic, role=Membership.Role.OWNER)
-            .exclude(user=user)
-            .exists()
-        ):
-            raise ValidationError(_("A topic keeps at least one owner."))
+    other_owners = Membership.objects.filter(topic=topic, role=Membership.Role.OWNER).exclude(
+        user=user
+    )
+    demoting_owner = current is not None and current.role == Membership.Role.OWNER
+    if demoting_owner and role != Membership.Role.OWNER and not other_owners.exists():
+        raise ValidationError(_("A topic keeps at least one owner."))
     membership, _created = Membership.objects.update_or_create(
         user=user, topic=topic, defaults={"role": role}
     )
