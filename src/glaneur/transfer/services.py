@@ -1,44 +1,107 @@
-"""Imports into topics; each import is all-or-nothing and idempotent."""
+"""Imports into topics and exports of topics; each import is all-or-nothing and idempotent.
+
+Formats: ``importers`` read files into records, ``writer`` checks and saves them,
+``exporters`` write topics out; ``jobs`` runs imports in the background.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from glaneur.audience.models import Comment
 from glaneur.curation.models import Membership, Post, Topic
-from glaneur.curation.services import create_post, create_topic, unique_topic_slug
+from glaneur.curation.services import (
+    EDITOR_ROLES,
+    check_can_view,
+    create_post,
+    create_topic,
+    role_of,
+    unique_topic_slug,
+)
 from glaneur.ingest.urlnorm import normalize_url
 
+from .errors import ImportFailed
+from .exporters import Export, ExportFormat, export_topic
+from .importers import ImportFormat, guess_format, parse
 from .scoopit import ParsedPost, ParsedTopic, ScoopitParseError, parse_scoopit
+from .writer import ImportReport, Progress, import_bundle
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+__all__ = [
+    "Export",
+    "ExportFormat",
+    "ImportFailed",
+    "ImportFormat",
+    "ImportReport",
+    "export_for",
+    "export_topic",
+    "import_file",
+    "import_parsed_topic",
+    "import_scoopit",
+]
 
 
-class ImportFailed(Exception):
-    """A file that cannot be imported; nothing of it was saved."""
+def import_file(
+    data: bytes,
+    *,
+    topic: Topic | None,
+    by: User | None,
+    fmt: str = "",
+    create_slug: str = "",
+    progress: Progress | None = None,
+    trusted: bool = False,
+) -> ImportReport:
+    """Import a file into ``topic`` (format guessed from the content when empty).
 
-    def __init__(self, reason: str, *, line: int | None = None) -> None:
-        self.line = line
-        self.reason = reason
-        super().__init__(f"line {line}: {reason}" if line else reason)
+    With ``topic=None`` a Glaneur JSON file makes its own topic (slug ``create_slug`` or
+    the file's). ``trusted``: see ``writer.import_bundle``. Views go through
+    ``jobs.start_import``, which checks who may import.
+    """
+    check_size(len(data))
+    fmt = fmt or guess_format(data)
+    if topic is None and fmt != ImportFormat.JSON:
+        raise ImportFailed(_("only a Glaneur JSON file carries a topic to create"))
+    bundle = parse(data, fmt)
+    return import_bundle(
+        bundle, topic=topic, by=by, create_slug=create_slug, progress=progress, trusted=trusted
+    )
 
 
-@dataclass
-class ImportReport:
-    topic: Topic
-    created_topic: bool = False
-    created_posts: int = 0
-    skipped_posts: int = 0
-    created_comments: int = 0
-    messages: list[str] = field(default_factory=list)
+def max_import_bytes() -> int:
+    return int(getattr(settings, "GLANEUR_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def check_size(size: int) -> None:
+    if size > max_import_bytes():
+        raise ImportFailed(
+            _("The file is too large (%(size)s; %(max)s at most).")
+            % {"size": filesizeformat(size), "max": filesizeformat(max_import_bytes())}
+        )
+
+
+def can_export_everything(user: User | AnonymousUser, topic: Topic) -> bool:
+    """Owners and editors export everything; anyone who may see the topic, what is public."""
+    check_can_view(user, topic)
+    return role_of(user, topic) in EDITOR_ROLES
+
+
+def export_for(user: User | AnonymousUser, topic: Topic, fmt: str, *, base_url: str) -> Export:
+    """The export a person may have: the full topic for its managers, else its public part."""
+    return export_topic(topic, fmt, base_url=base_url, full=can_export_everything(user, topic))
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -149,4 +212,5 @@ def import_parsed_topic(parsed: ParsedTopic) -> ImportReport:
             existing_urls.add(url)
         report.created_posts += 1
         report.created_comments += len(comments)
+        report.post_ids.append(post.pk)
     return report
