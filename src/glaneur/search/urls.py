@@ -1,8 +1,9 @@
-from django.urls import URLPattern, path
-from django.views.generic import TemplateView
+from django.urls import path
+
+from . import views
 
 app_name = "search"
-# Placeholder until the search views land.
-urlpatterns: list[URLPattern] = [
-    path("search/", TemplateView.as_view(template_name="search/search.html"), name="search"),
+urlpatterns = [
+    path("search/", views.search_all, name="search"),
+    path("topic/<slug:slug>/search/", views.search_topic, name="topic-search"),
 ]

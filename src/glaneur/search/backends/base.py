@@ -1,0 +1,44 @@
+"""What a back end does: store documents of tokens, find and rank candidates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..query import Node
+
+
+@dataclass(frozen=True)
+class Document:
+    """A post as the index sees it: space-separated normalised tokens per field."""
+
+    post_id: int
+    topic_id: int
+    title: str
+    summary: str
+    insight: str
+    body: str
+    tags: str
+    site: str
+    keys: str  # one token per tag ("tag…") and the topic's ("topic…"): filters only
+
+
+class Backend(Protocol):
+    def write(self, documents: Sequence[Document]) -> None:
+        """Insert or replace these posts' rows."""
+
+    def delete(self, post_ids: Sequence[int]) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def begin_rebuild(self) -> None:
+        """Empty the index before a full rebuild (and make bulk loading fast)."""
+
+    def end_rebuild(self) -> None:
+        """Finish a rebuild (merge segments, build indexes, refresh statistics)."""
+
+    def candidates(self, tree: Node, *, topic_id: int | None, limit: int) -> tuple[str, list[Any]]:
+        """SQL selecting ``post_id, score`` (higher is better) for the ``limit`` newest
+        posts matching ``tree``, and its parameters."""
+        ...

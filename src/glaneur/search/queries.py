@@ -1,0 +1,153 @@
+"""Searching: one page of hits a user may see, in three queries whatever the page size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import unescape
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString
+
+from glaneur.curation.models import Membership, Post, Topic
+from glaneur.curation.queries import with_card_data
+
+from . import analysis, snippets
+from .backends import get_backend
+from .query import Node, Query, parse
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+PER_PAGE = 20
+
+
+@dataclass
+class SearchHit:
+    post: Post
+    rank: float
+    title_html: SafeString
+    snippet_html: SafeString
+
+
+@dataclass
+class SearchPage:
+    query: Query
+    hits: list[SearchHit] = field(default_factory=list)
+    number: int = 1
+    per_page: int = PER_PAGE
+    has_next: bool = False
+
+    @property
+    def first_position(self) -> int:
+        return (self.number - 1) * self.per_page + 1
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+
+def candidate_limit() -> int:
+    """How many of the newest matching posts are ranked (bounds the cost of common words)."""
+    return int(getattr(settings, "GLANEUR_SEARCH_CANDIDATES", 1000))
+
+
+def _visible_posts(user: User | AnonymousUser | None, topic: Topic | None) -> QuerySet[Post]:
+    """Published posts of ``topic`` (whose visibility the caller checked), else of the
+    topics a user's search covers: public ones and those the user belongs to (private or
+    unlisted); a superuser's covers all."""
+    posts = Post.objects.filter(status=Post.Status.PUBLISHED)
+    if topic is not None:
+        return posts.filter(topic=topic)
+    if user is not None and getattr(user, "is_superuser", False):
+        return posts
+    public = Q(topic__visibility=Topic.Visibility.PUBLIC)
+    if user is not None and user.is_authenticated:
+        member_of = Membership.objects.filter(user_id=user.pk).values("topic_id")
+        return posts.filter(public | Q(topic_id__in=member_of))
+    return posts.filter(public)
+
+
+def _ranked_ids(
+    tree: Node, *, topic: Topic | None, user: User | AnonymousUser | None, offset: int, limit: int
+) -> list[tuple[int, float]]:
+    """Ids and scores of the visible hits ``offset`` to ``offset + limit``, best first.
+
+    The index ranks its candidates alone (one query, no join: reading a post row to check
+    it is visible costs more than ranking it); then the best ones are checked against the
+    posts and topics, a slice at a time, usually in one query."""
+    candidates, params = get_backend().candidates(
+        tree, topic_id=topic.pk if topic else None, limit=candidate_limit()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.post_id, c.score FROM ({candidates}) c "  # noqa: S608
+            "ORDER BY c.score DESC, c.post_id DESC",
+            params,
+        )
+        ranked = [(int(post_id), float(score)) for post_id, score in cursor.fetchall()]
+    wanted = offset + limit
+    visible: list[tuple[int, float]] = []
+    posts = _visible_posts(user, topic)
+    start, size = 0, max(2 * wanted, 50)
+    while len(visible) < wanted and start < len(ranked):
+        chunk = ranked[start : start + size]
+        allowed = set(posts.filter(pk__in=[pk for pk, _ in chunk]).values_list("pk", flat=True))
+        visible += [row for row in chunk if row[0] in allowed]
+        start, size = start + size, size * 2
+    return visible[offset:wanted]
+
+
+def _texts(post: Post) -> list[str]:
+    insight = unescape(strip_tags(post.insight_html)) if post.insight_html else post.insight
+    return [post.summary, insight, post.main_text]
+
+
+def search(
+    text: str,
+    *,
+    topic: Topic | None = None,
+    user: User | AnonymousUser | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> SearchPage:
+    """One page of the published posts matching ``text`` that ``user`` may see, best first:
+    within ``topic`` (the caller checked the user may view it), else across the topics the
+    user's search covers. A malformed query never raises; an empty one finds nothing."""
+    query = parse(text)
+    page = max(1, page)
+    result = SearchPage(query=query, number=page, per_page=per_page)
+    if query.tree is None:
+        return result
+    rows = _ranked_ids(
+        query.tree, topic=topic, user=user, offset=(page - 1) * per_page, limit=per_page + 1
+    )
+    result.has_next = len(rows) > per_page
+    rows = rows[:per_page]
+    posts = with_card_data(Post.objects.filter(pk__in=[post_id for post_id, _ in rows]))
+    by_id = {post.pk: post for post in posts.select_related("topic")}
+    for post_id, rank in rows:
+        post = by_id.get(post_id)
+        if post is None:  # deleted between the two queries
+            continue
+        language = analysis.language_of(post.language or post.topic.language)
+        result.hits.append(
+            SearchHit(
+                post=post,
+                rank=rank,
+                title_html=snippets.highlight(post.title, query.highlight, language),
+                snippet_html=snippets.snippet(_texts(post), query.highlight, language),
+            )
+        )
+    return result

@@ -1,0 +1,152 @@
+"""The search interface: keep the index in step with posts, rebuild it, query it.
+
+Every caller uses these functions: the signal receivers (signals.py), importers after a
+bulk load (``index_posts(ids)``), ``glaneur reindex``, and the pages.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+
+from glaneur.curation.models import Post, PostTag
+
+from . import analysis
+from .backends import Document, get_backend
+from .queries import SearchHit, SearchPage, search
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 500
+
+__all__ = [
+    "PostText",
+    "SearchHit",
+    "SearchPage",
+    "document_for",
+    "index_posts",
+    "rebuild",
+    "remove_posts",
+    "search",
+]
+
+
+def _joined(text: str, language: str) -> str:
+    return " ".join(analysis.tokens(text, language))
+
+
+@dataclass(frozen=True)
+class PostText:
+    """What the index reads of a post (a plain row: rebuilding a million posts through
+    model instances would cost a fifth more)."""
+
+    post_id: int
+    topic_id: int
+    title: str
+    summary: str
+    insight: str
+    main_text: str
+    site_name: str
+    url: str
+    language: str
+
+
+ROW_FIELDS = (
+    "id", "topic_id", "title", "summary", "insight", "main_text", "site_name", "url",
+    Coalesce(NullIf("language", Value("")), "topic__language"),
+)  # fmt: skip
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+
+
+def document_for(post: PostText, tag_names: Sequence[str]) -> Document:
+    """The index's view of a post: normalised tokens per field, in the post's language."""
+    language = analysis.language_of(post.language)
+    keys = [analysis.tag_key(name) for name in tag_names]
+    keys.append(analysis.topic_key(post.topic_id))
+    return Document(
+        post_id=post.post_id,
+        topic_id=post.topic_id,
+        title=_joined(post.title, language),
+        summary=_joined(post.summary, language),
+        insight=_joined(post.insight, language),
+        body=_joined(post.main_text, language),
+        tags=_joined(" ".join(tag_names), language),
+        site=_joined(f"{post.site_name} {_host(post.url)}", language),
+        keys=" ".join(keys),
+    )
+
+
+def _chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
+def _texts(posts: QuerySet[Post]) -> list[PostText]:
+    return [PostText(*row) for row in posts.values_list(*ROW_FIELDS)]
+
+
+def _documents(posts: Sequence[PostText]) -> list[Document]:
+    names: dict[int, list[str]] = {}
+    rows = PostTag.objects.filter(post_id__in=[p.post_id for p in posts]).order_by("tag__name")
+    for post_id, name in rows.values_list("post_id", "tag__name"):
+        names.setdefault(post_id, []).append(name)
+    return [document_for(post, names.get(post.post_id, [])) for post in posts]
+
+
+def index_posts(post_ids: Iterable[int]) -> None:
+    """Bring these posts' index rows up to date (a post gone from the database is removed).
+    Works in chunks of ``CHUNK`` posts, each in its own transaction."""
+    ids = sorted(set(post_ids))
+    backend = get_backend()
+    for chunk in _chunks(ids):
+        with transaction.atomic():
+            posts = _texts(Post.objects.filter(pk__in=chunk))
+            gone = set(chunk) - {post.post_id for post in posts}
+            if gone:
+                backend.delete(sorted(gone))
+            backend.write(_documents(posts))
+
+
+def remove_posts(post_ids: Iterable[int]) -> None:
+    """Drop these posts from the index."""
+    ids = sorted(set(post_ids))
+    backend = get_backend()
+    for chunk in _chunks(ids):
+        backend.delete(chunk)
+
+
+def rebuild(*, chunk: int = 2000) -> int:
+    """Empty the index and index every post again; returns how many posts were indexed.
+
+    Each chunk commits on its own, so a long rebuild never holds the database's write lock
+    (SQLite) or the index table's lock (PostgreSQL) for more than a moment: posts saved
+    meanwhile are indexed as usual, and searches see the index filling up."""
+    backend = get_backend()
+    analysis.warm_up()
+    count, last = 0, 0
+    with transaction.atomic():
+        backend.begin_rebuild()
+    while True:
+        with transaction.atomic():
+            posts = _texts(Post.objects.filter(pk__gt=last).order_by("pk")[:chunk])
+            if not posts:
+                break
+            backend.write(_documents(posts))
+        count += len(posts)
+        last = posts[-1].post_id
+        logger.debug("indexed %d posts", count)
+    with transaction.atomic():
+        backend.end_rebuild()
+    return count
