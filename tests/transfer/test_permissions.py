@@ -96,11 +96,13 @@ def test_the_page_shows_imports_to_managers_only(
     assert 'type="file"' in client.get(page).content.decode()
 
 
-def test_the_topic_page_links_to_import_export_for_managers_only(
+def test_the_topic_page_offers_export_to_readers_and_import_to_managers(
     client: Client, grown_seed: Topic, editor: Any
 ) -> None:
     link = reverse("transfer:topic", args=[grown_seed.slug])
     browser = {"User-Agent": "Mozilla/5.0"}
-    assert link not in client.get(grown_seed.get_absolute_url(), headers=browser).content.decode()
+    html = client.get(grown_seed.get_absolute_url(), headers=browser).content.decode()
+    assert f'<a href="{link}">Exporter</a>' in html
     client.force_login(editor)
-    assert link in client.get(grown_seed.get_absolute_url(), headers=browser).content.decode()
+    html = client.get(grown_seed.get_absolute_url(), headers=browser).content.decode()
+    assert f'<a href="{link}">Importer / exporter</a>' in html

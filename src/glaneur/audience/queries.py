@@ -3,13 +3,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.queries import StreamPage, with_card_data
 from glaneur.curation.services import authenticated
 
-from .models import Follow
+from .models import Delivery, Follow, Issue, SendStatus, Subscriber
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -35,3 +37,79 @@ def followed_stream(
     start = (page - 1) * per_page
     rows = list(posts[start : start + per_page + 1])
     return StreamPage(posts=rows[:per_page], number=page, has_next=len(rows) > per_page)
+
+
+# Topic newsletters.
+
+RECIPIENTS_PER_PAGE = 100
+ISSUES_PER_PAGE = 30
+
+
+def recipients_page(topic: Topic, *, page: int = 1, status: str = "") -> Page[Subscriber]:
+    """One page of a topic's recipient list (a count and a slice, whatever its length)."""
+    rows = Subscriber.objects.filter(topic=topic).order_by("email", "pk")
+    if status in Subscriber.Status.values:
+        rows = rows.filter(status=status)
+    return Paginator(rows, RECIPIENTS_PER_PAGE).get_page(page)
+
+
+def subscriber_counts(topic: Topic) -> dict[str, int]:
+    counts = dict.fromkeys(Subscriber.Status.values, 0)
+    rows = (
+        Subscriber.objects.filter(topic=topic)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def _delivery_count(status: str) -> Subquery:
+    return Subquery(
+        Delivery.objects.filter(issue_id=OuterRef("pk"), status=status)
+        .order_by()
+        .values("issue_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
+def topic_issues(topic: Topic, *, limit: int = 50) -> list[Issue]:
+    """The curators' list: every issue, newest first, with its delivery figures."""
+    return list(
+        Issue.objects.filter(topic=topic)
+        .annotate(
+            item_count=Count("items", distinct=True),
+            sent_count=Coalesce(_delivery_count(SendStatus.SENT), 0),
+            failed_count=Coalesce(_delivery_count(SendStatus.FAILED), 0),
+            bounced_count=Coalesce(_delivery_count(SendStatus.BOUNCED), 0),
+        )
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def sent_issues_page(topic: Topic, *, page: int = 1) -> Page[Issue]:
+    """The public archive."""
+    rows: QuerySet[Issue] = (
+        Issue.objects.filter(topic=topic, status=Issue.Status.SENT)
+        .annotate(item_count=Count("items"))
+        .order_by("-sent_at", "-pk")
+    )
+    return Paginator(rows, ISSUES_PER_PAGE).get_page(page)
+
+
+def delivery_counts(issue: Issue) -> dict[str, int]:
+    counts = dict.fromkeys(SendStatus.values, 0)
+    rows = issue.deliveries.order_by().values_list("status").annotate(n=Count("pk"))
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def delivery_problems(issue: Issue, *, limit: int = 200) -> list[Delivery]:
+    return list(
+        issue.deliveries.exclude(error="")
+        .exclude(status=SendStatus.SENT)
+        .order_by("pk")
+        .only("pk", "email", "status", "error", "attempts")[:limit]
+    )

@@ -1,4 +1,4 @@
-"""Follows and comments."""
+"""Follows, their digest settings, and comments."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.services import authenticated, check_can_manage, check_can_view
 
-from .models import Comment, Follow
+from .models import Comment, DigestFrequency, Follow
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -80,3 +80,21 @@ def set_comment_hidden(comment: Comment, hidden: bool, *, by: User | AnonymousUs
             comment_count=F("comment_count") + delta, updated_at=timezone.now()
         )
     return comment
+
+
+def set_digest_frequency(user: User | AnonymousUser, topic: Topic, frequency: str) -> Follow:
+    """Choose how often a followed topic's new posts come by e-mail."""
+    follow_row = Follow.objects.get(user=authenticated(user), topic=topic)
+    if frequency not in DigestFrequency.values:
+        raise ValidationError(_("Unknown digest frequency."))
+    if follow_row.digest == DigestFrequency.OFF and frequency != DigestFrequency.OFF:
+        # Turning digests back on starts from now, not from when they were turned off.
+        follow_row.digested_until = timezone.now()
+    follow_row.digest = frequency
+    follow_row.save(update_fields=["digest", "digested_until"])
+    return follow_row
+
+
+def stop_digests(user_id: int) -> int:
+    """Turn off every digest of a reader (the one-click unsubscribe of a digest)."""
+    return Follow.objects.filter(user_id=user_id).update(digest=DigestFrequency.OFF)

@@ -1,4 +1,4 @@
-"""Follow, comment and the reading list of followed topics."""
+"""Follow, comment, the reading list of followed topics, and the unsubscribe link."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.services import can_view
 from glaneur.http import HtmxHttpRequest
 
-from . import queries, services
-from .models import Comment
+from . import mail, newsletters, queries, services
+from .models import Comment, Subscriber
 
 
 def _visible_topic(request: HtmxHttpRequest, slug: str) -> Topic:
@@ -105,3 +106,28 @@ def following(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "audience/following.html#stream-page", context)
     return render(request, "audience/following.html", context)
+
+
+@csrf_exempt  # mail clients POST here (RFC 8058) without any cookie or token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """GET asks (link scanners open links); POST unsubscribes, no log-in needed."""
+    parsed = mail.read_unsubscribe_token(token)
+    if parsed is None:
+        return render(request, "audience/unsubscribe.html", {"invalid": True}, status=400)
+    kind, pk = parsed
+    subscriber = (
+        Subscriber.objects.select_related("topic").filter(pk=pk).first()
+        if kind == "newsletter"
+        else None
+    )
+    done = request.method == "POST"
+    if done:
+        if kind == "digest":
+            services.stop_digests(pk)
+        else:
+            subscriber = newsletters.unsubscribe(pk) or subscriber
+    context = {"kind": kind, "subscriber": subscriber, "done": done, "token": token}
+    response = render(request, "audience/unsubscribe.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -155,9 +155,26 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# The sign-up form also asks for a display name (kept in User.first_name).
+ACCOUNT_SIGNUP_FORM_CLASS = "glaneur.audience.forms.SignupExtraForm"
+# "optional": a new account may log in at once, but no digest goes to an address until
+# its owner clicked the verification link. "mandatory" blocks log-in until then.
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("GLANEUR_EMAIL_VERIFICATION", "optional")
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "5/m/ip,30/h/ip",
+    "reset_password": "20/m/ip,5/m/key",
+}
+# Sends every allauth message in the recipient's language, with an HTML part.
+ACCOUNT_ADAPTER = "glaneur.audience.adapter.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{GLANEUR_SITE_NAME}] "
+# allauth's own templates come first in the app-directories loader (INSTALLED_APPS
+# order), so ours use their own extension: account/login.glaneur.html and so on,
+# in glaneur/audience/templates/.
+ACCOUNT_TEMPLATE_EXTENSION = "glaneur.html"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -203,6 +220,18 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Glaneur <glaneur@localhost>")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# Links in mail sent by the worker (digests, newsletters) start with this address.
+GLANEUR_BASE_URL = os.environ.get(
+    "GLANEUR_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+).rstrip("/")
+# Daily digests leave at this local hour; weekly ones on this weekday (0 = Monday).
+GLANEUR_DIGEST_HOUR = int(os.environ.get("GLANEUR_DIGEST_HOUR", "7"))
+GLANEUR_DIGEST_WEEKDAY = int(os.environ.get("GLANEUR_DIGEST_WEEKDAY", "0"))
+# Messages claimed and handed to the SMTP server as one batch (one connection each), and
+# how many connections a batch uses at once (threads of the worker).
+GLANEUR_MAIL_BATCH = int(os.environ.get("GLANEUR_MAIL_BATCH", "200"))
+GLANEUR_MAIL_CONNECTIONS = int(os.environ.get("GLANEUR_MAIL_CONNECTIONS", "1"))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -1,0 +1,17 @@
+"""Background work of the audience app; thin wrappers that take ids."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import digests, issues
+
+
+@task()
+def send_issue(issue_id: int) -> None:
+    issues.send_issue(issue_id)
+
+
+@task()
+def send_due_digests() -> None:
+    digests.send_due_digests()
