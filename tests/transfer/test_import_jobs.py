@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from glaneur.audience.models import Comment
 from glaneur.curation.models import Membership, Post, Topic
@@ -22,6 +23,13 @@ from glaneur.transfer.jobs import run_import_job, start_import
 from glaneur.transfer.models import ImportJob
 from tests.factories import add_member, make_posts, make_topic
 from tests.transfer.conftest import make_account, run_worker
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Any:
+    """These tests read the reports' wording: in English (the product defaults to French)."""
+    with translation.override("en"):
+        yield
 
 CSV = b"url,title,tags\nhttps://example.org/a,A,emploi\nhttps://example.org/b,B,formation\n"
 BAD_CSV = b"url,title\nhttps://example.org/a,A\nhttps://example.org/b,B\nnowhere,C\n"

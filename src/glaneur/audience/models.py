@@ -249,4 +249,3 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} → {self.email} ({self.status})"
-
