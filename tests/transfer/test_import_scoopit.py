@@ -101,6 +101,6 @@ def test_cli_import_reports_and_refuses_bad_files(tmp_path: Path, capsys: Any) -
     assert "4" in capsys.readouterr().out
     bad = tmp_path / "bad.txt"
     bad.write_text("")
-    with pytest.raises(CommandError, match="(line|ligne) 1"):
+    with pytest.raises(CommandError, match=r"(line|ligne) 1"):
         call_command("import_scoopit", str(bad))
     assert Post.objects.count() == 4
