@@ -31,6 +31,7 @@ def _english_messages() -> Any:
     with translation.override("en"):
         yield
 
+
 CSV = b"url,title,tags\nhttps://example.org/a,A,emploi\nhttps://example.org/b,B,formation\n"
 BAD_CSV = b"url,title\nhttps://example.org/a,A\nhttps://example.org/b,B\nnowhere,C\n"
 

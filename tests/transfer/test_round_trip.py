@@ -21,6 +21,9 @@ def export_json(slug: str) -> bytes:
     return export_topic(Topic.objects.get(slug=slug), "json", base_url=BASE).content
 
 
+# Transactional: PostgreSQL refuses to TRUNCATE (flush) inside the test's transaction while
+# deferred foreign-key checks are pending.
+@pytest.mark.django_db(transaction=True)
 def test_export_import_into_an_empty_database_export_again_gives_the_same_file(
     grown_seed: Topic, tmp_path: Path
 ) -> None:

@@ -299,7 +299,10 @@ def clean_source_url(url: str) -> str:
         raise InvalidURL({"url": _("Enter a web address starting with http:// or https://.")})
     if parts.username or parts.password:
         raise InvalidURL({"url": _("Web addresses with a user name or password are refused.")})
-    if len(url) > 2000:
+    from glaneur.ingest.urlnorm import normalize_url
+
+    # Normalising can lengthen an address (a "/" path): both forms must fit their columns.
+    if len(url) > 2000 or len(normalize_url(url)) > 2000:
         raise InvalidURL({"url": _("This web address is too long.")})
     return url
 
