@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html import unescape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
-from glaneur.curation.models import Membership, Post, Topic
-from glaneur.curation.queries import with_card_data
+from glaneur.curation.models import Membership, Post, PostTag, Topic
 
 from . import analysis, snippets
 from .backends import get_backend
@@ -25,12 +24,18 @@ if TYPE_CHECKING:
 PER_PAGE = 20
 
 
+class TagLink(NamedTuple):
+    name: str
+    slug: str
+
+
 @dataclass
 class SearchHit:
     post: Post
     rank: float
     title_html: SafeString
     snippet_html: SafeString
+    tags: list[TagLink] = field(default_factory=list)
 
 
 @dataclass
@@ -87,16 +92,8 @@ def _ranked_ids(
     The index ranks its candidates alone (one query, no join: reading a post row to check
     it is visible costs more than ranking it); then the best ones are checked against the
     posts and topics, a slice at a time, usually in one query."""
-    candidates, params = get_backend().candidates(
-        tree, topic_id=topic.pk if topic else None, limit=candidate_limit()
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT c.post_id, c.score FROM ({candidates}) c "  # noqa: S608
-            "ORDER BY c.score DESC, c.post_id DESC",
-            params,
-        )
-        ranked = [(int(post_id), float(score)) for post_id, score in cursor.fetchall()]
+    ranked = get_backend().rank(tree, topic_id=topic.pk if topic else None, limit=candidate_limit())
+    ranked.sort(key=lambda row: (-row[1], -row[0]))
     wanted = offset + limit
     visible: list[tuple[int, float]] = []
     posts = _visible_posts(user, topic)
@@ -109,9 +106,36 @@ def _ranked_ids(
     return visible[offset:wanted]
 
 
+# What a hit shows (templates/search/_hit.html) and cuts its snippet from: the main text
+# is read only as far as a snippet looks, and nothing else of the post or its topic.
+HIT_FIELDS = (
+    "id", "slug", "title", "summary", "insight", "insight_html", "site_name", "curated_at",
+    "language", "topic__id", "topic__slug", "topic__title", "topic__language",
+)  # fmt: skip
+
+
+def _hit_posts(ids: list[int]) -> dict[int, Post]:
+    posts = (
+        Post.objects.filter(pk__in=ids)
+        .select_related("topic")
+        .only(*HIT_FIELDS)
+        .annotate(main_text_start=Substr("main_text", 1, snippets.SCAN_CHARS))
+    )
+    return {post.pk: post for post in posts}
+
+
+def _tag_links(ids: list[int]) -> dict[int, list[TagLink]]:
+    """Each post's tags, by name, in one query of plain rows."""
+    links: dict[int, list[TagLink]] = {}
+    rows = PostTag.objects.filter(post_id__in=ids).order_by("tag__name", "tag__slug")
+    for post_id, name, slug in rows.values_list("post_id", "tag__name", "tag__slug"):
+        links.setdefault(post_id, []).append(TagLink(name, slug))
+    return links
+
+
 def _texts(post: Post) -> list[str]:
     insight = unescape(strip_tags(post.insight_html)) if post.insight_html else post.insight
-    return [post.summary, insight, post.main_text]
+    return [post.summary, insight, post.main_text_start]  # type: ignore[attr-defined]
 
 
 def search(
@@ -135,8 +159,8 @@ def search(
     )
     result.has_next = len(rows) > per_page
     rows = rows[:per_page]
-    posts = with_card_data(Post.objects.filter(pk__in=[post_id for post_id, _ in rows]))
-    by_id = {post.pk: post for post in posts.select_related("topic")}
+    ids = [post_id for post_id, _ in rows]
+    by_id, tags = _hit_posts(ids), _tag_links(ids)
     for post_id, rank in rows:
         post = by_id.get(post_id)
         if post is None:  # deleted between the two queries
@@ -148,6 +172,7 @@ def search(
                 rank=rank,
                 title_html=snippets.highlight(post.title, query.highlight, language),
                 snippet_html=snippets.snippet(_texts(post), query.highlight, language),
+                tags=tags.get(post_id, []),
             )
         )
     return result

@@ -1,4 +1,8 @@
-"""Highlighted, escaped extracts of a post around the words that matched."""
+"""Highlighted, escaped extracts of a post around the words that matched.
+
+Cheap whatever the length of the texts: each distinct word of a text is normalised once
+(the analyser's cache makes that a dictionary lookup), the best window is found from the
+positions of the matching words alone, and only the chosen extract is cut and escaped."""
 
 from __future__ import annotations
 
@@ -14,27 +18,40 @@ SNIPPET_WORDS = 32
 SCAN_CHARS = 20_000
 
 
-def _marked(text: str, spans: list[tuple[int, int, bool]], start: int, end: int) -> str:
+def _marked(text: str, wanted: frozenset[str], language: str, start: int, end: int) -> str:
+    """``text[start:end]``, escaped, with the matching words in <mark>."""
     parts: list[str] = []
     cursor = start
-    for word_start, word_end, hit in spans:
-        if word_start < start or word_end > end:
-            continue
-        if hit:
-            parts.append(escape(text[cursor:word_start]))
-            parts.append(f"<mark>{escape(text[word_start:word_end])}</mark>")
-            cursor = word_end
+    for match in analysis.WORD_RE.finditer(text, start, end):
+        if analysis.normalise_word(match.group(), language) in wanted:
+            parts.append(escape(text[cursor : match.start()]))
+            parts.append(f"<mark>{escape(match.group())}</mark>")
+            cursor = match.end()
     parts.append(escape(text[cursor:end]))
     return "".join(parts)
 
 
-def _spans(text: str, language: str, wanted: frozenset[str]) -> list[tuple[int, int, bool]]:
-    return [(start, end, token in wanted) for start, end, token in analysis.spans(text, language)]
-
-
 def highlight(text: str, wanted: frozenset[str], language: str = analysis.FRENCH) -> SafeString:
     """The whole text, escaped, with matching words in <mark>."""
-    return mark_safe(_marked(text, _spans(text, language, wanted), 0, len(text)))  # noqa: S308
+    return mark_safe(_marked(text, wanted, language, 0, len(text)))  # noqa: S308
+
+
+def _matching(words: list[str], wanted: frozenset[str], language: str) -> list[int]:
+    """Positions of the words that normalise to one of ``wanted``."""
+    hits = {word for word in set(words) if analysis.normalise_word(word, language) in wanted}
+    return [i for i, word in enumerate(words) if word in hits] if hits else []
+
+
+def _best_window(hits: list[int], size: int) -> tuple[int, int]:
+    """(number of hits, first word) of the earliest run of ``size`` words holding the most
+    hits (``hits`` are ascending word positions)."""
+    best, first, last = 0, 0, 0
+    for j, position in enumerate(hits):
+        while last < len(hits) and hits[last] < position + size:
+            last += 1
+        if last - j > best:  # hits[j:last] fit in the window starting at ``position``
+            best, first = last - j, max(0, hits[last - 1] - size + 1)
+    return best, first
 
 
 def snippet(
@@ -46,28 +63,25 @@ def snippet(
 ) -> SafeString:
     """The run of ``size`` words, from any of ``texts``, holding the most matching words;
     the start of the first text when none matches."""
-    best: tuple[int, str, list[tuple[int, int, bool]], int] | None = None
+    best: tuple[int, str, int, int] | None = None  # (hits, text, first word, word count)
     for text in texts:
         text = text[:SCAN_CHARS]
-        spans = _spans(text, language, wanted)
-        if not spans:
+        words = analysis.WORD_RE.findall(text)
+        if not words:
             continue
-        hits = [1 if hit else 0 for _, _, hit in spans]
-        window = sum(hits[:size])
-        score, first = window, 0
-        for i in range(size, len(spans)):
-            window += hits[i] - hits[i - size]
-            if window > score:
-                score, first = window, i - size + 1
+        score, first = _best_window(_matching(words, wanted, language), size)
         if best is None or score > best[0]:
-            best = (score, text, spans, first)
+            best = (score, text, first, len(words))
     if best is None:
         return mark_safe("")
-    _, text, spans, first = best
-    last = min(len(spans), first + size) - 1
-    start = spans[first][0] if first > 0 else 0
-    end = spans[last][1] if last < len(spans) - 1 else len(text)
-    html = _marked(text, spans, start, end).strip()
+    _, text, first, count = best
+    last = min(count, first + size) - 1
+    start, end = 0, len(text)
+    if first > 0 or last < count - 1:
+        bounds = list(analysis.WORD_RE.finditer(text))
+        start = bounds[first].start() if first > 0 else 0
+        end = bounds[last].end() if last < count - 1 else len(text)
+    html = _marked(text, wanted, language, start, end).strip()
     if start > 0:
         html = "… " + html
     if end < len(text):

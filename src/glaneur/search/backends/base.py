@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from ..query import Node
 
@@ -38,7 +38,7 @@ class Backend(Protocol):
     def end_rebuild(self) -> None:
         """Finish a rebuild (merge segments, build indexes, refresh statistics)."""
 
-    def candidates(self, tree: Node, *, topic_id: int | None, limit: int) -> tuple[str, list[Any]]:
-        """SQL selecting ``post_id, score`` (higher is better) for the ``limit`` newest
-        posts matching ``tree``, and its parameters."""
+    def rank(self, tree: Node, *, topic_id: int | None, limit: int) -> list[tuple[int, float]]:
+        """``(post_id, score)`` (higher is better) of the ``limit`` newest posts matching
+        ``tree``, in no particular order."""
         ...

@@ -84,7 +84,7 @@ class PostgresBackend:
             cursor.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON {TABLE} USING gin (document)")
             cursor.execute(f"ANALYZE {TABLE}")
 
-    def candidates(self, tree: Node, *, topic_id: int | None, limit: int) -> tuple[str, list[Any]]:
+    def rank(self, tree: Node, *, topic_id: int | None, limit: int) -> list[tuple[int, float]]:
         text = tsquery(tree)
         topic_filter = " AND m.topic_id = %s" if topic_id is not None else ""
         params: list[Any] = [text, *([topic_id] if topic_id is not None else []), limit, text]
@@ -98,4 +98,6 @@ class PostgresBackend:
             f"JOIN {TABLE} e ON e.rowid = newest.rowid "
             "CROSS JOIN to_tsquery('simple', %s) AS q(query)"
         )
-        return sql, params
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [(int(post_id), float(score)) for post_id, score in cursor.fetchall()]

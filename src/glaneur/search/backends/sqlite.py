@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import connection
 
@@ -72,15 +71,19 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")  # noqa: S608
 
-    def candidates(self, tree: Node, *, topic_id: int | None, limit: int) -> tuple[str, list[Any]]:
+    def rank(self, tree: Node, *, topic_id: int | None, limit: int) -> list[tuple[int, float]]:
         expression = match_expression(tree)
         if topic_id is not None:
             expression = f'keys : "{topic_key(topic_id)}" AND {expression}'
         weights = ", ".join(str(w) for w in WEIGHTS)
         # FTS5 walks matches newest first and stops at the limit: bm25 is computed for
-        # at most ``limit`` rows however common the words are.
+        # at most ``limit`` rows. But before the first row bm25() counts every match of
+        # each phrase in the whole index (its IDF, through xQueryPhrase): that count, not
+        # the limit, is what a common word costs, in proportion to the corpus.
         sql = (
             f"SELECT rowid AS post_id, -bm25({TABLE}, {weights}) AS score "  # noqa: S608
             f"FROM {TABLE} WHERE {TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s"
         )
-        return sql, [expression, limit]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expression, limit])
+            return [(int(post_id), float(score)) for post_id, score in cursor.fetchall()]
