@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from glaneur.curation.models import Post, Topic
-from glaneur.curation.queries import StreamPage, with_card_data
+from glaneur.curation.queries import StreamPage, paginate, with_card_data
 from glaneur.curation.services import authenticated
 
 from .models import Delivery, Follow, Issue, SendStatus, Subscriber
@@ -27,16 +26,13 @@ def followed_stream(
     user: User | AnonymousUser, *, page: int = 1, per_page: int | None = None
 ) -> StreamPage:
     """Newest published posts across the user's followed topics (no pinning across topics)."""
-    per_page = per_page or settings.GLANEUR_POSTS_PER_PAGE
     topic_ids = Follow.objects.filter(user=authenticated(user)).values("topic_id")
     posts = with_card_data(
         Post.objects.filter(topic_id__in=topic_ids, status=Post.Status.PUBLISHED)
         .select_related("topic")
         .order_by("-curated_at", "-id")
     )
-    start = (page - 1) * per_page
-    rows = list(posts[start : start + per_page + 1])
-    return StreamPage(posts=rows[:per_page], number=page, has_next=len(rows) > per_page)
+    return paginate(posts, page=page, per_page=per_page)
 
 
 # Topic newsletters.

@@ -42,18 +42,40 @@ class StreamPage:
         return self.number + 1
 
 
+def paginate(posts: QuerySet[Post], *, page: int, per_page: int | None = None) -> StreamPage:
+    """One page of a stream; fetches one row more than shown to know if more follow."""
+    per_page = per_page or settings.GLANEUR_POSTS_PER_PAGE
+    page = max(1, page)
+    start = (page - 1) * per_page
+    rows = list(posts[start : start + per_page + 1])
+    return StreamPage(posts=rows[:per_page], number=page, has_next=len(rows) > per_page)
+
+
 def topic_stream(
     topic: Topic, *, tags: Sequence[str] = (), page: int = 1, per_page: int | None = None
 ) -> StreamPage:
-    """One page of a topic's stream; fetches one row more than shown to know if more follow."""
-    per_page = per_page or settings.GLANEUR_POSTS_PER_PAGE
-    page = max(1, page)
-    posts = with_card_data(filter_by_tags(visible_posts(topic), tags))
-    start = (page - 1) * per_page
-    rows = list(posts[start : start + per_page + 1])
-    for post in rows:
+    """One page of a topic's stream, pinned posts first."""
+    stream = paginate(
+        with_card_data(filter_by_tags(visible_posts(topic), tags)), page=page, per_page=per_page
+    )
+    for post in stream.posts:
         post.topic = topic  # already loaded: links and cards need no query per post
-    return StreamPage(posts=rows[:per_page], number=page, has_next=len(rows) > per_page)
+    return stream
+
+
+def curated_topics(user: object, *, exclude: Topic | None = None) -> QuerySet[Topic]:
+    """The topics a user may scoop or rescoop into (owner, editor or contributor)."""
+    from .services import CURATOR_ROLES
+
+    user_id = getattr(user, "pk", None)
+    if not getattr(user, "is_authenticated", False) or user_id is None:
+        return Topic.objects.none()
+    topics = Topic.objects.filter(
+        memberships__user_id=user_id, memberships__role__in=list(CURATOR_ROLES)
+    )
+    if exclude is not None:
+        topics = topics.exclude(pk=exclude.pk)
+    return topics.order_by("title")
 
 
 def topic_stamp(topic: Topic) -> str:

@@ -18,7 +18,7 @@ from glaneur.ingest.services import store_capture
 
 from . import queries, services
 from .forms import ScoopForm
-from .models import Post, Topic
+from .models import Post
 from .views import _topic_for
 
 
@@ -57,9 +57,7 @@ def post_card(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse
 def scoop(request: HtmxHttpRequest) -> HttpResponse:
     """Scoop a web address into one of the user's topics (also the bookmarklet's target)."""
     user = services.authenticated(request.user)
-    topics = Topic.objects.filter(
-        memberships__user=user, memberships__role__in=list(services.CURATOR_ROLES)
-    ).order_by("title")
+    topics = queries.curated_topics(user)
     initial = {
         "url": request.GET.get("url", ""),
         "title": request.GET.get("title", "")[:500],

@@ -104,15 +104,7 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 def _rescoop_topics(request: HtmxHttpRequest, exclude: Topic | None = None) -> list[Topic]:
-    if not request.user.is_authenticated:
-        return []
-    topics = Topic.objects.filter(
-        memberships__user_id=request.user.pk,
-        memberships__role__in=list(services.CURATOR_ROLES),
-    )
-    if exclude is not None:
-        topics = topics.exclude(pk=exclude.pk)
-    return list(topics.order_by("title"))
+    return list(queries.curated_topics(request.user, exclude=exclude))
 
 
 def post_detail(request: HtmxHttpRequest, slug: str, post_id: int, post_slug: str) -> HttpResponse:
@@ -290,10 +282,7 @@ def post_pin(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
 def post_rescoop(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
     topic = _topic_for(request, slug)
     post = get_object_or_404(Post, topic=topic, pk=post_id)
-    topics = Topic.objects.filter(
-        memberships__user=services.authenticated(request.user),
-        memberships__role__in=list(services.CURATOR_ROLES),
-    ).exclude(pk=topic.pk)
+    topics = queries.curated_topics(services.authenticated(request.user), exclude=topic)
     form = RescoopForm(request.POST or None, topics=topics)
     if request.method == "POST" and form.is_valid():
         try:
