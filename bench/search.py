@@ -73,6 +73,19 @@ def parse_args() -> argparse.Namespace:
         help="one database only (default: SQLite, then PostgreSQL if DATABASE_URL is set)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the scratch database and, when it already holds --posts posts, skip "
+        "generating them (SQLite: /tmp/glaneur-bench-search-<posts>/)",
+    )
+    parser.add_argument(
+        "--stage",
+        choices=["all", "fill", "build", "measure"],
+        default="all",
+        help="stop after generating the posts, or after the index build, or only measure "
+        "(with --reuse)",
+    )
     return parser.parse_args()
 
 
@@ -149,6 +162,17 @@ def fill(n_posts: int) -> int:
     return words
 
 
+def counted_words() -> int:
+    """Words of the posts already in a reused database (as ``fill()`` counts them)."""
+    from glaneur.curation.models import Post
+
+    words = 0
+    rows = Post.objects.values_list("title", "summary", "insight", "main_text")
+    for row in rows.iterator(chunk_size=5000):
+        words += len(" ".join(row).split())
+    return words
+
+
 # --- measures -------------------------------------------------------------------------------
 
 
@@ -165,7 +189,8 @@ def database_size() -> tuple[int, int]:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT pg_database_size(current_database()), "
-                "pg_total_relation_size('search_entry')"
+                "(SELECT COALESCE(SUM(pg_total_relation_size(oid)), 0) FROM pg_class "
+                "WHERE relkind = 'r' AND relname LIKE 'search\\_index\\_%%')"
             )
             total, index = cursor.fetchone()
             return int(total), int(index)
@@ -175,7 +200,10 @@ def database_size() -> tuple[int, int]:
         cursor.execute("PRAGMA page_size")
         page_size = cursor.fetchone()[0]
         try:
-            cursor.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'search_entry%'")
+            cursor.execute(
+                "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'search_index_%' "
+                "OR name LIKE 'sqlite_autoindex_search_index_%'"
+            )
             index = int(cursor.fetchone()[0] or 0)
         except Exception:  # SQLite built without the dbstat table
             index = -1
@@ -216,37 +244,59 @@ def measure(runs: int) -> None:
 
 
 def run_one(args: argparse.Namespace, vendor: str) -> None:
+    if args.reuse:
+        folder = Path(tempfile.gettempdir()) / f"glaneur-bench-search-{args.posts}"
+        folder.mkdir(exist_ok=True)
+        run_in(args, vendor, str(folder))
+        return
     with tempfile.TemporaryDirectory(prefix="glaneur-bench-search-") as folder:
-        os.environ["DJANGO_SETTINGS_MODULE"] = "glaneur.settings.dev"
-        os.environ["GLANEUR_DATA_DIR"] = folder
-        scratch = ""
-        if vendor == "postgresql":
-            scratch = create_scratch_database(os.environ["DATABASE_URL"])
-            os.environ["DATABASE_URL"] = scratch
+        run_in(args, vendor, folder)
+
+
+def run_in(args: argparse.Namespace, vendor: str, folder: str) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "glaneur.settings.dev"
+    os.environ["GLANEUR_DATA_DIR"] = folder
+    scratch = ""
+    if vendor == "postgresql":
+        scratch = create_scratch_database(
+            os.environ["DATABASE_URL"],
+            suffix=f"_{args.posts}" if args.reuse else "",
+            reuse=args.reuse,
+        )
+        os.environ["DATABASE_URL"] = scratch
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    try:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        from glaneur.search import analysis
+        from glaneur.search.services import rebuild
+
+        call_command("migrate", verbosity=0, skip_checks=True)
+        from django.db import connection
+
+        from glaneur.curation.models import Post
+
+        started = time.perf_counter()
+        if args.reuse and Post.objects.count() == args.posts:
+            words = counted_words()
+            print(f"== {vendor}: {args.posts:,} posts reused, {words / args.posts:.0f} words each")
         else:
-            os.environ.pop("DATABASE_URL", None)
-        try:
-            import django
-            from django.core.management import call_command
-
-            django.setup()
-            from glaneur.search import analysis
-            from glaneur.search.services import rebuild
-
-            call_command("migrate", verbosity=0, skip_checks=True)
-            started = time.perf_counter()
             words = fill(args.posts)
-            from django.db import connection
-
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # planner statistics, as a live database has
             print(
                 f"== {vendor}: {args.posts:,} posts, {words / args.posts:.0f} words each, "
                 f"generated in {time.perf_counter() - started:.0f}s"
             )
-            started = time.perf_counter()
-            analysis.warm_up()
-            print(f"lemma tables loaded in {time.perf_counter() - started:.1f}s")
+        if args.stage == "fill":
+            return
+        started = time.perf_counter()
+        analysis.warm_up()
+        print(f"lemma tables loaded in {time.perf_counter() - started:.1f}s")
+        if args.stage != "measure":
             started = time.perf_counter()
             count = rebuild()
             elapsed = time.perf_counter() - started
@@ -254,16 +304,17 @@ def run_one(args: argparse.Namespace, vendor: str) -> None:
                 f"index build: {count:,} posts in {elapsed:.0f}s "
                 f"({count / elapsed:,.0f} posts/s, {words / elapsed / 1e6:.2f}M words/s)"
             )
-            total, index = database_size()
-            shown = f"{index / 2**20:,.0f} MiB" if index >= 0 else "n/a"
-            print(f"database size: {total / 2**20:,.0f} MiB, of which the index {shown}")
+        total, index = database_size()
+        shown = f"{index / 2**20:,.0f} MiB" if index >= 0 else "n/a"
+        print(f"database size: {total / 2**20:,.0f} MiB, of which the index {shown}")
+        if args.stage != "build":
             measure(args.runs)
-        finally:
-            if scratch and not args.keep:
-                from django.db import connections
+    finally:
+        if scratch and not (args.keep or args.reuse):
+            from django.db import connections
 
-                connections.close_all()
-                drop_scratch_database(scratch)
+            connections.close_all()
+            drop_scratch_database(scratch)
 
 
 def _admin_connection(url: str) -> Any:
@@ -272,12 +323,14 @@ def _admin_connection(url: str) -> Any:
     return psycopg.connect(url, autocommit=True)
 
 
-def create_scratch_database(url: str) -> str:
+def create_scratch_database(url: str, *, suffix: str = "", reuse: bool = False) -> str:
     parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench_search"
+    name = parts.path.lstrip("/") + "_bench_search" + suffix
     with _admin_connection(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not (reuse and exists):
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
     return urlunsplit(parts._replace(path="/" + name))
 
 
@@ -301,6 +354,7 @@ def main() -> None:
         # One process per database: Django is set up once per process.
         command = [sys.executable, __file__, "--posts", str(args.posts), "--runs", str(args.runs)]
         command += ["--backend", backend] + (["--keep"] if args.keep else [])
+        command += (["--reuse"] if args.reuse else []) + ["--stage", args.stage]
         failed |= subprocess.run(command, check=False).returncode != 0
     sys.exit(1 if failed else 0)
 

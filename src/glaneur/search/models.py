@@ -1,24 +1,24 @@
-"""The full-text index: one row per post, holding our own normalised tokens."""
+"""The full-text index's registry of shards (see backends/shards.py)."""
 
 from __future__ import annotations
 
 from django.db import models
 
 
-class SearchEntry(models.Model):
-    """A post's row in the index.
+class SearchShard(models.Model):
+    """A shard of the index: its table (``search_index_<number>``, an FTS5 virtual table on
+    SQLite, a table with a ``tsvector`` and a GIN index on PostgreSQL) holds the posts whose
+    ids are ``number × SHARD_SIZE`` to ``(number + 1) × SHARD_SIZE − 1``.
 
-    The table itself is made by vendor-specific SQL in the migration (an FTS5 virtual table
-    on SQLite, a table with a ``tsvector`` and a GIN index on PostgreSQL): this model only
-    names it, so that Django knows the table (test flushes empty it) and can delete rows.
-    The post's id is the FTS5 ``rowid``; the column keeps that name on PostgreSQL too.
-    No foreign key: the index may briefly hold a deleted post, and searches join the posts.
+    The tables are made by the back end when a post first falls in them; this model only
+    lists them, so that a test flush (which empties it) leaves no shard in use: a table not
+    listed here is dropped and made again before it is written.
     """
 
-    post_id = models.BigIntegerField(primary_key=True, db_column="rowid")
+    number = models.PositiveIntegerField(primary_key=True)
 
     class Meta:
-        db_table = "search_entry"
+        db_table = "search_shard"
 
     def __str__(self) -> str:
-        return f"search entry {self.post_id}"
+        return f"search shard {self.number}"

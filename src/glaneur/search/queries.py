@@ -65,7 +65,7 @@ class SearchPage:
 
 def candidate_limit() -> int:
     """How many of the newest matching posts are ranked (bounds the cost of common words)."""
-    return int(getattr(settings, "GLANEUR_SEARCH_CANDIDATES", 1000))
+    return int(settings.GLANEUR_SEARCH_CANDIDATES)
 
 
 def _visible_posts(user: User | AnonymousUser | None, topic: Topic | None) -> QuerySet[Post]:

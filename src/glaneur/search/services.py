@@ -7,10 +7,15 @@ bulk load (``index_posts(ids)``), ``glaneur reindex``, and the pages.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -127,26 +132,69 @@ def remove_posts(post_ids: Iterable[int]) -> None:
         backend.delete(chunk)
 
 
-def rebuild(*, chunk: int = 2000) -> int:
+def _documents_of(batch: tuple[list[PostText], dict[int, list[str]]]) -> list[Document]:
+    """A worker process's job in a rebuild: normalise one chunk of posts."""
+    posts, names = batch
+    return [document_for(post, names.get(post.post_id, [])) for post in posts]
+
+
+def _chunks_of_posts(size: int) -> Iterator[tuple[list[PostText], dict[int, list[str]]]]:
+    """Every post in id order, ``size`` at a time, with their tag names."""
+    last = 0
+    while True:
+        posts = _texts(Post.objects.filter(pk__gt=last).order_by("pk")[:size])
+        if not posts:
+            return
+        last = posts[-1].post_id
+        names: dict[int, list[str]] = {}
+        rows = PostTag.objects.filter(post_id__gte=posts[0].post_id, post_id__lte=last)
+        for post_id, name in rows.order_by("tag__name").values_list("post_id", "tag__name"):
+            names.setdefault(post_id, []).append(name)
+        yield posts, names
+
+
+def _workers() -> int:
+    wanted = int(settings.GLANEUR_INDEX_WORKERS) or (os.cpu_count() or 1)
+    return wanted if "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+def rebuild(*, chunk: int = 2000, workers: int | None = None) -> int:
     """Empty the index and index every post again; returns how many posts were indexed.
 
     Each chunk commits on its own, so a long rebuild never holds the database's write lock
     (SQLite) or the index table's lock (PostgreSQL) for more than a moment: posts saved
-    meanwhile are indexed as usual, and searches see the index filling up."""
+    meanwhile are indexed as usual, and searches see the index filling up.
+
+    Normalising the text is most of the work: with ``workers`` > 1 (default: one per
+    core, ``GLANEUR_INDEX_WORKERS``) forked processes do it, sharing the lemma tables
+    loaded before the fork, while this process alone reads and writes the database."""
     backend = get_backend()
     analysis.warm_up()
-    count, last = 0, 0
+    workers = workers or _workers()
+    count = 0
+
+    def write(documents: list[Document]) -> None:
+        nonlocal count
+        with transaction.atomic():
+            backend.write(documents)
+        count += len(documents)
+        logger.debug("indexed %d posts", count)
+
     with transaction.atomic():
         backend.begin_rebuild()
-    while True:
-        with transaction.atomic():
-            posts = _texts(Post.objects.filter(pk__gt=last).order_by("pk")[:chunk])
-            if not posts:
-                break
-            backend.write(_documents(posts))
-        count += len(posts)
-        last = posts[-1].post_id
-        logger.debug("indexed %d posts", count)
+    if workers <= 1:
+        for batch in _chunks_of_posts(chunk):
+            write(_documents_of(batch))
+    else:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending: deque[AsyncResult[list[Document]]] = deque()
+            for batch in _chunks_of_posts(chunk):
+                pending.append(pool.apply_async(_documents_of, (batch,)))
+                # Every worker busy with a chunk while the oldest result is written.
+                if len(pending) > workers:
+                    write(pending.popleft().get())
+            while pending:
+                write(pending.popleft().get())
     with transaction.atomic():
         backend.end_rebuild()
     return count

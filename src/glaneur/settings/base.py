@@ -259,6 +259,11 @@ GLANEUR_POSTS_PER_PAGE = int(os.environ.get("GLANEUR_POSTS_PER_PAGE", "30"))
 
 # Fetching user-given URLs (ingest.fetch): limits, and the only way to relax the address
 # rules: explicit host:port pairs (tests use it for their loopback fixture server).
+# Search: how many of the newest matches are ranked, and how many processes normalise
+# text during `glaneur reindex` (0: one per core).
+GLANEUR_SEARCH_CANDIDATES = int(os.environ.get("GLANEUR_SEARCH_CANDIDATES", "1000"))
+GLANEUR_INDEX_WORKERS = int(os.environ.get("GLANEUR_INDEX_WORKERS", "0"))
+
 GLANEUR_FETCH_ALLOW = env_list("GLANEUR_FETCH_ALLOW")
 GLANEUR_FETCH_TIMEOUT = float(os.environ.get("GLANEUR_FETCH_TIMEOUT", "10"))
 GLANEUR_FETCH_MAX_BYTES = int(os.environ.get("GLANEUR_FETCH_MAX_BYTES", str(5 * 1024 * 1024)))

@@ -20,3 +20,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"glaneur-test-{os.getpid()}.sqlite3")
     }
+
+# No forked indexing processes inside the test run (its threads: live servers, SMTP);
+# the one test of that path asks for them.
+GLANEUR_INDEX_WORKERS = 1

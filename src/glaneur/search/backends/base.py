@@ -42,3 +42,7 @@ class Backend(Protocol):
         """``(post_id, score)`` (higher is better) of the ``limit`` newest posts matching
         ``tree``, in no particular order."""
         ...
+
+    def indexed(self) -> set[int]:
+        """Every post id in the index (tests and checks: reads the whole index)."""
+        ...

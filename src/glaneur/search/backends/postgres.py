@@ -1,5 +1,5 @@
-"""PostgreSQL: a side table with a ``tsvector`` of our tokens and a GIN index, ranked by
-``ts_rank_cd`` with the title in weight A. Stemming was done by our analyser, the same as
+"""PostgreSQL: per shard, a side table with a ``tsvector`` of our tokens and a GIN index, ranked by
+``ts_rank`` with the title in weight A. Stemming was done by our analyser, the same as
 on SQLite: the vector is built from our tokens and queries go through the ``simple``
 configuration, which only splits and lower-cases."""
 
@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
-
 from ..query import Either, Node, Or, Phrase
 from .base import Document
+from .shards import ShardedBackend, table
 
-TABLE = "search_entry"
-INDEX = "search_entry_document_gin"
+# ts_rank's weights of D, C, B and A: the main text counts for little beside the title.
+RANK_WEIGHTS = "0.1, 0.2, 0.4, 1.0"
+LOCK_KEY = 0x676C616E  # pg_advisory_xact_lock key of the shard registry ("glan")
 # Weights: A title; B summary, insight and tags; C site; D main text and filter keys.
 FIELD_WEIGHTS = (
     ("title", "A"), ("summary", "B"), ("insight", "B"), ("tags", "B"), ("site", "C"),
@@ -53,51 +53,62 @@ def tsquery(node: Node) -> str:
     return "(" + " & ".join(parts) + ")"
 
 
-class PostgresBackend:
-    def write(self, documents: Sequence[Document]) -> None:
-        if not documents:
-            return
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, topic_id, document) "  # noqa: S608
-                "VALUES (%s, %s, %s::tsvector) ON CONFLICT (rowid) DO UPDATE "
-                "SET topic_id = EXCLUDED.topic_id, document = EXCLUDED.document",
-                [(d.post_id, d.topic_id, tsvector_literal(d)) for d in documents],
-            )
-
-    def delete(self, post_ids: Sequence[int]) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid = ANY(%s)", [list(post_ids)])  # noqa: S608
-
-    def clear(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {TABLE}")
-
-    def begin_rebuild(self) -> None:
-        # Loading first and building the GIN index once is several times faster.
-        with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {TABLE}")
-            cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
-
-    def end_rebuild(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON {TABLE} USING gin (document)")
-            cursor.execute(f"ANALYZE {TABLE}")
-
-    def rank(self, tree: Node, *, topic_id: int | None, limit: int) -> list[tuple[int, float]]:
-        text = tsquery(tree)
-        topic_filter = " AND m.topic_id = %s" if topic_id is not None else ""
-        params: list[Any] = [text, *([topic_id] if topic_id is not None else []), limit, text]
-        # The newest ``limit`` matches first, ranked afterwards: ts_rank_cd reads each row's
-        # tsvector, so it must not run on every match of a common word.
-        sql = (
-            "SELECT e.rowid AS post_id, ts_rank_cd(e.document, q.query) AS score "  # noqa: S608
-            f"FROM (SELECT m.rowid FROM {TABLE} m "
-            f"WHERE m.document @@ to_tsquery('simple', %s){topic_filter} "
-            "ORDER BY m.rowid DESC LIMIT %s) newest "
-            f"JOIN {TABLE} e ON e.rowid = newest.rowid "
-            "CROSS JOIN to_tsquery('simple', %s) AS q(query)"
+class PostgresBackend(ShardedBackend):
+    def create_table(self, cursor: Any, number: int) -> None:
+        name = table(number)
+        cursor.execute(
+            f"CREATE TABLE {name} (rowid bigint PRIMARY KEY, "
+            "topic_id bigint NOT NULL, document tsvector NOT NULL)"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [(int(post_id), float(score)) for post_id, score in cursor.fetchall()]
+        cursor.execute(f"CREATE INDEX {name}_topic ON {name} (topic_id, rowid)")
+        if not self.bulk:  # a rebuild builds it once, at the end: several times faster
+            self._index(cursor, number)
+
+    def _index(self, cursor: Any, number: int) -> None:
+        name = table(number)
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {name}_gin ON {name} USING gin (document)")
+
+    def drop_table(self, cursor: Any, number: int) -> None:
+        cursor.execute(f"DROP TABLE IF EXISTS {table(number)}")
+
+    def lock_registry(self, cursor: Any) -> None:
+        # Two writers must not both create (or one drop) the same new shard: the second
+        # waits here, then sees the first one's shard in the registry.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+    def write_rows(self, cursor: Any, number: int, documents: Sequence[Document]) -> None:
+        cursor.executemany(
+            f"INSERT INTO {table(number)} (rowid, topic_id, document) "  # noqa: S608
+            "VALUES (%s, %s, %s::tsvector) ON CONFLICT (rowid) DO UPDATE "
+            "SET topic_id = EXCLUDED.topic_id, document = EXCLUDED.document",
+            [(d.post_id, d.topic_id, tsvector_literal(d)) for d in documents],
+        )
+
+    def delete_rows(self, cursor: Any, number: int, post_ids: Sequence[int]) -> None:
+        cursor.execute(
+            f"DELETE FROM {table(number)} WHERE rowid = ANY(%s)",  # noqa: S608
+            [list(post_ids)],
+        )
+
+    def finish_table(self, cursor: Any, number: int) -> None:
+        self._index(cursor, number)
+        cursor.execute(f"ANALYZE {table(number)}")
+
+    def rank_sql(
+        self, number: int, tree: Node, topic_id: int | None, limit: int
+    ) -> tuple[str, list[Any]]:
+        text = tsquery(tree)
+        topic_filter = " AND topic_id = %s" if topic_id is not None else ""
+        params: list[Any] = [text, text, *([topic_id] if topic_id is not None else []), limit]
+        # The newest ``limit`` matches first, ranked afterwards, so that the rank is
+        # computed for those rows only. ts_rank, not ts_rank_cd: the cover density costs
+        # about 10 µs a row for a query of several words, five times ts_rank's
+        # (bench/README.md).
+        return (
+            f"SELECT rowid AS post_id, ts_rank('{{{RANK_WEIGHTS}}}', document, "  # noqa: S608
+            "to_tsquery('simple', %s)) AS score "
+            f"FROM (SELECT rowid, document FROM {table(number)} "
+            f"WHERE document @@ to_tsquery('simple', %s){topic_filter} "
+            "ORDER BY rowid DESC LIMIT %s) AS newest",
+            params,
+        )

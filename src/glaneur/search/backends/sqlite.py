@@ -1,16 +1,16 @@
-"""SQLite FTS5: a virtual table of token columns, ranked by bm25 with column weights."""
+"""SQLite FTS5: one virtual table of token columns per shard, ranked by bm25 with column
+weights."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from django.db import connection
+from typing import Any
 
 from ..analysis import topic_key
 from ..query import Either, Node, Or, Phrase
 from .base import Document
+from .shards import ShardedBackend, table
 
-TABLE = "search_entry"
 COLUMNS = ("title", "summary", "insight", "body", "tags", "site", "keys")
 # bm25 weights in column order: the title first, then tags and summary; keys only filter.
 WEIGHTS = (10.0, 4.0, 3.0, 1.0, 5.0, 2.0, 0.0)
@@ -32,58 +32,54 @@ def match_expression(node: Node) -> str:
     return expression
 
 
-class SqliteBackend:
-    def write(self, documents: Sequence[Document]) -> None:
-        if not documents:
-            return
-        with connection.cursor() as cursor:
-            self._delete(cursor, [d.post_id for d in documents])
-            cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "  # noqa: S608
-                f"VALUES (%s, {', '.join(['%s'] * len(COLUMNS))})",
-                [
-                    (d.post_id, d.title, d.summary, d.insight, d.body, d.tags, d.site, d.keys)
-                    for d in documents
-                ],
-            )
+class SqliteBackend(ShardedBackend):
+    def create_table(self, cursor: Any, number: int) -> None:
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE {table(number)} USING fts5({', '.join(COLUMNS)}, "
+            "tokenize = 'unicode61 remove_diacritics 0')"
+        )
 
-    def delete(self, post_ids: Sequence[int]) -> None:
-        with connection.cursor() as cursor:
-            self._delete(cursor, post_ids)
+    def drop_table(self, cursor: Any, number: int) -> None:
+        cursor.execute(f"DROP TABLE IF EXISTS {table(number)}")
 
-    def _delete(self, cursor: object, post_ids: Sequence[int]) -> None:
+    def write_rows(self, cursor: Any, number: int, documents: Sequence[Document]) -> None:
+        self.delete_rows(cursor, number, [d.post_id for d in documents])
+        cursor.executemany(
+            f"INSERT INTO {table(number)} (rowid, {', '.join(COLUMNS)}) "  # noqa: S608
+            f"VALUES (%s, {', '.join(['%s'] * len(COLUMNS))})",
+            [
+                (d.post_id, d.title, d.summary, d.insight, d.body, d.tags, d.site, d.keys)
+                for d in documents
+            ],
+        )
+
+    def delete_rows(self, cursor: Any, number: int, post_ids: Sequence[int]) -> None:
         for start in range(0, len(post_ids), 500):
             chunk = list(post_ids[start : start + 500])
-            cursor.execute(  # type: ignore[attr-defined]
-                f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608
+            cursor.execute(
+                f"DELETE FROM {table(number)} "  # noqa: S608
+                f"WHERE rowid IN ({', '.join(['%s'] * len(chunk))})",
                 chunk,
             )
 
-    def clear(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+    def finish_table(self, cursor: Any, number: int) -> None:
+        # Merge the table's segments into one: fewer b-trees to visit per query.
+        name = table(number)
+        cursor.execute(f"INSERT INTO {name} ({name}) VALUES ('optimize')")  # noqa: S608
 
-    def begin_rebuild(self) -> None:
-        self.clear()
-
-    def end_rebuild(self) -> None:
-        # Merge the index's segments into one: fewer b-trees to visit per query.
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")  # noqa: S608
-
-    def rank(self, tree: Node, *, topic_id: int | None, limit: int) -> list[tuple[int, float]]:
+    def rank_sql(
+        self, number: int, tree: Node, topic_id: int | None, limit: int
+    ) -> tuple[str, list[Any]]:
         expression = match_expression(tree)
         if topic_id is not None:
             expression = f'keys : "{topic_key(topic_id)}" AND {expression}'
+        name = table(number)
         weights = ", ".join(str(w) for w in WEIGHTS)
-        # FTS5 walks matches newest first and stops at the limit: bm25 is computed for
-        # at most ``limit`` rows. But before the first row bm25() counts every match of
-        # each phrase in the whole index (its IDF, through xQueryPhrase): that count, not
-        # the limit, is what a common word costs, in proportion to the corpus.
-        sql = (
-            f"SELECT rowid AS post_id, -bm25({TABLE}, {weights}) AS score "  # noqa: S608
-            f"FROM {TABLE} WHERE {TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s"
+        # FTS5 walks matches newest first and stops at the limit: bm25() scores at most
+        # ``limit`` rows. Before the first one it counts every match of each phrase in
+        # the table (its IDF): that count is what the shards bound.
+        return (
+            f"SELECT rowid AS post_id, -bm25({name}, {weights}) AS score FROM {name} "  # noqa: S608
+            f"WHERE {name} MATCH %s ORDER BY rowid DESC LIMIT %s",
+            [expression, limit],
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, limit])
-            return [(int(post_id), float(score)) for post_id, score in cursor.fetchall()]

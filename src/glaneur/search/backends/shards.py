@@ -1,0 +1,168 @@
+"""The index in time shards: one table per ``SHARD_SIZE`` consecutive post ids.
+
+Why: ranking functions read statistics of the whole table before they score a row
+(FTS5's ``bm25()`` counts every match of each phrase for its IDF; PostgreSQL scans every
+match of a middling word to find the newest ones). In a single table that work grows with
+the corpus: at 1,000,000 posts a common word cost 40–80 ms. Search ranks the newest
+matches first anyway (``GLANEUR_SEARCH_CANDIDATES``), so it now asks the newest shard
+first and goes back in time only while it lacks candidates: the work of a query is bounded
+by a shard's size, whatever the size of the whole index. Scores come from each shard's own
+statistics; shards are large enough (50,000 posts) for those to agree.
+
+Which shards exist is written in ``search_shard`` (a model, so a test flush empties it):
+a shard table that exists but is not listed there holds nothing valid and is replaced.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+
+from ..query import Node
+from .base import Document
+
+SHARD_SIZE = 50_000
+REGISTRY = "search_shard"
+TABLE_PREFIX = "search_index_"
+
+
+def shard_of(post_id: int) -> int:
+    return post_id // SHARD_SIZE
+
+
+def table(number: int) -> str:
+    return f"{TABLE_PREFIX}{int(number)}"
+
+
+def by_shard(post_ids: Iterable[int]) -> dict[int, list[int]]:
+    groups: dict[int, list[int]] = defaultdict(list)
+    for post_id in post_ids:
+        groups[shard_of(post_id)].append(post_id)
+    return groups
+
+
+class ShardedBackend:
+    """What both back ends share: routing rows to shards, the registry, the newest-first
+    walk of a search. Subclasses say how one shard table is made, written and queried."""
+
+    def __init__(self) -> None:
+        self.bulk = False  # inside a rebuild: tables made without their search index
+
+    # --- per-shard operations (the vendor's SQL) ---------------------------------------
+
+    def create_table(self, cursor: Any, number: int) -> None:
+        raise NotImplementedError
+
+    def drop_table(self, cursor: Any, number: int) -> None:
+        raise NotImplementedError
+
+    def write_rows(self, cursor: Any, number: int, documents: Sequence[Document]) -> None:
+        raise NotImplementedError
+
+    def delete_rows(self, cursor: Any, number: int, post_ids: Sequence[int]) -> None:
+        raise NotImplementedError
+
+    def finish_table(self, cursor: Any, number: int) -> None:
+        """After a rebuild: merge or index the table, refresh its statistics."""
+        raise NotImplementedError
+
+    def rank_sql(
+        self, number: int, tree: Node, topic_id: int | None, limit: int
+    ) -> tuple[str, list[Any]]:
+        """A SELECT of ``(post_id, score)`` for the ``limit`` newest matches in one shard."""
+        raise NotImplementedError
+
+    def lock_registry(self, cursor: Any) -> None:
+        """Serialise the creation of shards between writers (SQLite's writes already are)."""
+
+    # --- the registry -------------------------------------------------------------------
+
+    def shards(self, cursor: Any) -> list[int]:
+        """The shards in use, newest first."""
+        cursor.execute(f"SELECT number FROM {REGISTRY} ORDER BY number DESC")  # noqa: S608
+        return [int(number) for (number,) in cursor.fetchall()]
+
+    def _ensure(self, cursor: Any, numbers: Iterable[int]) -> None:
+        wanted = set(numbers)
+        if wanted <= set(self.shards(cursor)):
+            return
+        self.lock_registry(cursor)
+        for number in sorted(wanted - set(self.shards(cursor))):
+            self.drop_table(cursor, number)  # left over from before a flush, if anything
+            self.create_table(cursor, number)
+            cursor.execute(f"INSERT INTO {REGISTRY} (number) VALUES (%s)", [number])  # noqa: S608
+
+    # --- the Backend protocol -----------------------------------------------------------
+
+    def write(self, documents: Sequence[Document]) -> None:
+        if not documents:
+            return
+        groups: dict[int, list[Document]] = defaultdict(list)
+        for document in documents:
+            groups[shard_of(document.post_id)].append(document)
+        with connection.cursor() as cursor:
+            self._ensure(cursor, groups)
+            for number, group in groups.items():
+                self.write_rows(cursor, number, group)
+
+    def delete(self, post_ids: Sequence[int]) -> None:
+        with connection.cursor() as cursor:
+            known = set(self.shards(cursor))
+            for number, ids in by_shard(post_ids).items():
+                if number in known:
+                    self.delete_rows(cursor, number, ids)
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            self.lock_registry(cursor)
+            for number in self.shards(cursor):
+                self.drop_table(cursor, number)
+            cursor.execute(f"DELETE FROM {REGISTRY}")  # noqa: S608
+
+    def begin_rebuild(self) -> None:
+        self.clear()
+        self.bulk = True
+
+    def end_rebuild(self) -> None:
+        self.bulk = False
+        with connection.cursor() as cursor:
+            for number in self.shards(cursor):
+                self.finish_table(cursor, number)
+
+    def rank(self, tree: Node, *, topic_id: int | None, limit: int) -> list[tuple[int, float]]:
+        # The newest two shards first (the newest may hold only a few posts), then, only
+        # if they lack candidates, all the others at once: at most two statements.
+        with connection.cursor() as cursor:
+            numbers = self.shards(cursor)
+            found = self._rank_in(cursor, numbers[:2], tree, topic_id, limit)
+            if len(found) < limit and len(numbers) > 2:
+                found += self._rank_in(cursor, numbers[2:], tree, topic_id, limit - len(found))
+            return found
+
+    def _rank_in(
+        self, cursor: Any, numbers: list[int], tree: Node, topic_id: int | None, limit: int
+    ) -> list[tuple[int, float]]:
+        # One statement for several shards: SQLite and PostgreSQL both run the arms of a
+        # UNION ALL in order and stop once the outer LIMIT is met, so the older shards are
+        # not read at all when the newer ones hold enough matches.
+        if not numbers:
+            return []
+        arms, params = [], []
+        for number in numbers:
+            sql, arm_params = self.rank_sql(number, tree, topic_id, limit)
+            arms.append(f"SELECT * FROM ({sql}) AS shard_{number}")  # noqa: S608
+            params += arm_params
+        cursor.execute(" UNION ALL ".join(arms) + " LIMIT %s", [*params, limit])
+        return [(int(post_id), float(score)) for post_id, score in cursor.fetchall()]
+
+    def indexed(self) -> set[int]:
+        """Every post id in the index (for tests and checks: reads the whole index)."""
+        ids: set[int] = set()
+        with connection.cursor() as cursor:
+            for number in self.shards(cursor):
+                cursor.execute(f"SELECT rowid FROM {table(number)}")  # noqa: S608
+                ids.update(int(post_id) for (post_id,) in cursor.fetchall())
+        return ids

@@ -1,0 +1,120 @@
+"""The index in time shards: posts land in the shard of their id, a search walks the
+shards newest first and stops once it has its candidates, edits and deletes reach old
+shards, and a shard table left over from before a flush is replaced, not reused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from glaneur.curation.models import Post, Topic
+from glaneur.curation.services import update_post
+from glaneur.search.backends import get_backend, shards
+from glaneur.search.models import SearchShard
+from glaneur.search.query import parse
+from glaneur.search.services import index_posts, rebuild, remove_posts, search
+from tests.factories import make_posts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shards, "SHARD_SIZE", 3)
+
+
+def titles(query: str, **kwargs: Any) -> list[str]:
+    return [hit.post.title for hit in search(query, **kwargs).hits]
+
+
+def test_posts_are_spread_over_the_shards_of_their_ids(topic: Topic) -> None:
+    posts = make_posts(topic, 10)
+    index_posts(post.pk for post in posts)
+    expected = sorted({post.pk // 3 for post in posts})
+    assert sorted(SearchShard.objects.values_list("number", flat=True)) == expected
+    assert get_backend().indexed() == {post.pk for post in posts}
+    assert len(search("summary", per_page=50).hits) == 10
+
+
+def test_a_search_ranks_the_newest_candidates_across_shards(topic: Topic) -> None:
+    posts = make_posts(topic, 10)
+    index_posts(post.pk for post in posts)
+    found = get_backend().rank(parse("summary").tree, topic_id=None, limit=4)  # type: ignore[arg-type]
+    newest = sorted((post.pk for post in posts), reverse=True)
+    assert sorted((post_id for post_id, _ in found), reverse=True) == newest[:4]
+
+
+@override_settings(GLANEUR_SEARCH_CANDIDATES=4)
+def test_the_candidate_bound_spans_shards_in_a_topic_search(
+    topic: Topic, write_post: Callable[..., Post]
+) -> None:
+    for n in range(8):
+        write_post(topic, f"Forum de l'alternance numéro {n}")
+    found = titles("alternance", topic=topic)
+    assert sorted(found) == [f"Forum de l'alternance numéro {n}" for n in range(4, 8)]
+
+
+def test_an_edit_and_a_delete_reach_an_old_shard(
+    topic: Topic, curator: Any, write_post: Callable[..., Post]
+) -> None:
+    old = write_post(topic, "Forum de l'alternance")
+    for n in range(7):
+        write_post(topic, f"Salon {n}")
+    update_post(old, by=curator, title="Forum de l'apprentissage")
+    index_posts([old.pk])
+    assert titles("apprentissage") == ["Forum de l'apprentissage"]
+    assert titles("alternance") == []
+    remove_posts([old.pk])
+    assert titles("apprentissage") == []
+    assert old.pk not in get_backend().indexed()
+
+
+def test_a_shard_table_missing_from_the_registry_is_replaced(topic: Topic) -> None:
+    posts = make_posts(topic, 2)
+    index_posts(post.pk for post in posts)
+    # What a test flush does: the registry is emptied, the shard tables stay with stale rows.
+    SearchShard.objects.all().delete()
+    assert search("summary").hits == []
+    index_posts([posts[0].pk])
+    assert get_backend().indexed() == {posts[0].pk}
+
+
+def test_rebuild_with_worker_processes_gives_the_same_index(topic: Topic) -> None:
+    posts = make_posts(topic, 9, tags_per_post=2)
+    assert rebuild(chunk=2, workers=2) == 9
+    assert get_backend().indexed() == {post.pk for post in posts}
+    parallel = sorted(get_backend().rank(parse("summary").tree, topic_id=None, limit=50))  # type: ignore[arg-type]
+    assert rebuild(chunk=4, workers=1) == 9
+    assert sorted(get_backend().rank(parse("summary").tree, topic_id=None, limit=50)) == parallel  # type: ignore[arg-type]
+    assert len(parallel) == 9
+
+
+def test_rebuild_and_clear_drop_every_shard(topic: Topic) -> None:
+    posts = make_posts(topic, 7)
+    index_posts(post.pk for post in posts[:2])
+    assert rebuild() == 7
+    assert get_backend().indexed() == {post.pk for post in posts}
+    tables = {shards.table(n) for n in SearchShard.objects.values_list("number", flat=True)}
+    get_backend().clear()
+    assert not SearchShard.objects.exists()
+    with connection.cursor() as cursor:
+        existing = set(connection.introspection.table_names(cursor))
+    assert not tables & existing
+
+
+def test_a_rare_word_in_the_oldest_shard_costs_two_statements(
+    topic: Topic, write_post: Callable[..., Post]
+) -> None:
+    write_post(topic, "Forum de l'alternance")
+    for n in range(12):
+        write_post(topic, f"Salon {n}")
+    assert SearchShard.objects.count() >= 4
+    with CaptureQueriesContext(connection) as queries:
+        found = get_backend().rank(parse("alternance").tree, topic_id=None, limit=1000)  # type: ignore[arg-type]
+    assert len(found) == 1
+    # The registry, the newest two shards, then all the older ones together.
+    assert len(queries) == 3
