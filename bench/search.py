@@ -213,7 +213,8 @@ def database_size() -> tuple[int, int]:
 def measure(runs: int) -> None:
     from django.db import connection
 
-    from glaneur.search.queries import _ranked_ids
+    from glaneur.search.backends import get_backend
+    from glaneur.search.queries import candidate_limit
     from glaneur.search.query import parse
     from glaneur.search.services import search
 
@@ -229,7 +230,7 @@ def measure(runs: int) -> None:
             page = search(text)
             timings.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
-            _ranked_ids(query.tree, topic=None, user=None, offset=0, limit=21)
+            get_backend().rank(query.tree, topic_id=None, limit=candidate_limit())
             sql_timings.append((time.perf_counter() - started) * 1000)
         every += timings
         print(

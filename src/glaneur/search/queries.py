@@ -84,28 +84,6 @@ def _visible_posts(user: User | AnonymousUser | None, topic: Topic | None) -> Qu
     return posts.filter(public)
 
 
-def _ranked_ids(
-    tree: Node, *, topic: Topic | None, user: User | AnonymousUser | None, offset: int, limit: int
-) -> list[tuple[int, float]]:
-    """Ids and scores of the visible hits ``offset`` to ``offset + limit``, best first.
-
-    The index ranks its candidates alone (one query, no join: reading a post row to check
-    it is visible costs more than ranking it); then the best ones are checked against the
-    posts and topics, a slice at a time, usually in one query."""
-    ranked = get_backend().rank(tree, topic_id=topic.pk if topic else None, limit=candidate_limit())
-    ranked.sort(key=lambda row: (-row[1], -row[0]))
-    wanted = offset + limit
-    visible: list[tuple[int, float]] = []
-    posts = _visible_posts(user, topic)
-    start, size = 0, max(2 * wanted, 50)
-    while len(visible) < wanted and start < len(ranked):
-        chunk = ranked[start : start + size]
-        allowed = set(posts.filter(pk__in=[pk for pk, _ in chunk]).values_list("pk", flat=True))
-        visible += [row for row in chunk if row[0] in allowed]
-        start, size = start + size, size * 2
-    return visible[offset:wanted]
-
-
 # What a hit shows (templates/search/_hit.html) and cuts its snippet from: the main text
 # is read only as far as a snippet looks, and nothing else of the post or its topic.
 HIT_FIELDS = (
@@ -114,14 +92,33 @@ HIT_FIELDS = (
 )  # fmt: skip
 
 
-def _hit_posts(ids: list[int]) -> dict[int, Post]:
+def _visible_hits(
+    tree: Node, *, topic: Topic | None, user: User | AnonymousUser | None, offset: int, limit: int
+) -> list[tuple[Post, float]]:
+    """The visible hits ``offset`` to ``offset + limit``, best first, with their scores.
+
+    The index ranks its candidates alone (no join: reading a post row to check it is
+    visible costs more than ranking it); then the best ones are read from the posts with
+    the visibility filter and what a hit shows, a slice a little larger than the page, in
+    one query unless many of the best candidates are hidden from this user."""
+    ranked = get_backend().rank(tree, topic_id=topic.pk if topic else None, limit=candidate_limit())
+    ranked.sort(key=lambda row: (-row[1], -row[0]))
+    wanted = offset + limit
+    visible: list[tuple[Post, float]] = []
     posts = (
-        Post.objects.filter(pk__in=ids)
+        _visible_posts(user, topic)
         .select_related("topic")
         .only(*HIT_FIELDS)
         .annotate(main_text_start=Substr("main_text", 1, snippets.SCAN_CHARS))
+        .order_by()
     )
-    return {post.pk: post for post in posts}
+    start, size = 0, wanted + max(10, wanted // 4)
+    while len(visible) < wanted and start < len(ranked):
+        chunk = ranked[start : start + size]
+        found = {post.pk: post for post in posts.filter(pk__in=[pk for pk, _ in chunk])}
+        visible += [(found[pk], score) for pk, score in chunk if pk in found]
+        start, size = start + size, size * 2
+    return visible[offset:wanted]
 
 
 def _tag_links(ids: list[int]) -> dict[int, list[TagLink]]:
@@ -154,17 +151,13 @@ def search(
     result = SearchPage(query=query, number=page, per_page=per_page)
     if query.tree is None:
         return result
-    rows = _ranked_ids(
+    rows = _visible_hits(
         query.tree, topic=topic, user=user, offset=(page - 1) * per_page, limit=per_page + 1
     )
     result.has_next = len(rows) > per_page
     rows = rows[:per_page]
-    ids = [post_id for post_id, _ in rows]
-    by_id, tags = _hit_posts(ids), _tag_links(ids)
-    for post_id, rank in rows:
-        post = by_id.get(post_id)
-        if post is None:  # deleted between the two queries
-            continue
+    tags = _tag_links([post.pk for post, _ in rows])
+    for post, rank in rows:
         language = analysis.language_of(post.language or post.topic.language)
         result.hits.append(
             SearchHit(
@@ -172,7 +165,7 @@ def search(
                 rank=rank,
                 title_html=snippets.highlight(post.title, query.highlight, language),
                 snippet_html=snippets.snippet(_texts(post), query.highlight, language),
-                tags=tags.get(post_id, []),
+                tags=tags.get(post.pk, []),
             )
         )
     return result

@@ -62,16 +62,22 @@ def snippet(
     size: int = SNIPPET_WORDS,
 ) -> SafeString:
     """The run of ``size`` words, from any of ``texts``, holding the most matching words;
-    the start of the first text when none matches."""
+    the start of the first text when none matches. Texts are read in order and the rest
+    are skipped once a run holds every word of the query: the summary usually does, and
+    the main text, the longest, is then never scanned."""
     best: tuple[int, str, int, int] | None = None  # (hits, text, first word, word count)
     for text in texts:
         text = text[:SCAN_CHARS]
         words = analysis.WORD_RE.findall(text)
         if not words:
             continue
-        score, first = _best_window(_matching(words, wanted, language), size)
+        hits = _matching(words, wanted, language)
+        score, first = _best_window(hits, size)
         if best is None or score > best[0]:
             best = (score, text, first, len(words))
+            window = {analysis.normalise_word(w, language) for w in words[first : first + size]}
+            if score and wanted <= window:
+                break
     if best is None:
         return mark_safe("")
     _, text, first, count = best
