@@ -1,0 +1,51 @@
+"""Upgrading an instance whose index is one table (migration 0001) keeps its rows: 0002
+moves them, already normalised, into the shards, and searches find them without a reindex."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from glaneur.curation.models import Topic
+from glaneur.search.backends import get_backend
+from glaneur.search.services import document_for, search
+from glaneur.search.services import _texts as post_texts
+from tests.factories import make_posts
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def migrate(target: list[tuple[str, str]]) -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(target)
+
+
+def test_rows_of_the_single_table_move_into_the_shards(topic: Topic) -> None:
+    posts = make_posts(topic, 3)
+    migrate([("search", "0001_initial")])
+    try:
+        documents = [document_for(text, []) for text in post_texts(topic.posts.all())]
+        with connection.cursor() as cursor:
+            for d in documents:
+                if connection.vendor == "sqlite":
+                    cursor.execute(
+                        "INSERT INTO search_entry (rowid, title, summary, insight, body, tags, "
+                        "site, keys) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                        [d.post_id, d.title, d.summary, d.insight, d.body, d.tags, d.site, d.keys],
+                    )
+                else:
+                    from glaneur.search.backends.postgres import tsvector_literal
+
+                    cursor.execute(
+                        "INSERT INTO search_entry (rowid, topic_id, document) "
+                        "VALUES (%s, %s, %s::tsvector)",
+                        [d.post_id, d.topic_id, tsvector_literal(d)],
+                    )
+    finally:
+        migrate([("search", "0002_shards")])
+    assert get_backend().indexed() == {post.pk for post in posts}
+    assert len(search("summary").hits) == 3
+    with connection.cursor() as cursor:
+        assert "search_entry" not in connection.introspection.table_names(cursor)
