@@ -9,8 +9,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from glaneur.curation.models import Topic
 from glaneur.search.backends import get_backend
-from glaneur.search.services import document_for, search
 from glaneur.search.services import _texts as post_texts
+from glaneur.search.services import document_for, search
 from tests.factories import make_posts
 
 pytestmark = pytest.mark.django_db(transaction=True)
