@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,7 +10,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from glaneur.audience import mail as mail_module
 from glaneur.audience.digests import send_due_digests
@@ -257,3 +260,23 @@ def test_digests_sent_over_several_connections_reach_each_follower_once(
     assert report.sent == 30
     recipients = Counter(address for m in smtp.messages for address in m.recipients)
     assert set(recipients) == {r.email for r in readers} and set(recipients.values()) == {1}
+
+
+def test_send_digests_command_sends_what_is_due(
+    smtp: MailServer, base_url: str, reader: Any, two_topics: tuple[Any, Any]
+) -> None:
+    # The real clock: the last 07:00 boundary is less than a day old, whatever the hour.
+    gironde, _ = two_topics
+    now = timezone.now()
+    follow(reader, gironde, since=now - timedelta(days=3))
+    post(gironde, "Forum de l'emploi à Bordeaux", now - timedelta(hours=30))
+    out = io.StringIO()
+    call_command("send_digests", "--check", stdout=out)
+    assert out.getvalue().strip() == "due"
+    out = io.StringIO()
+    call_command("send_digests", stdout=out)
+    assert out.getvalue().startswith("sent 1, failed 0")
+    assert len(smtp.to(reader.email)) == 1
+    out = io.StringIO()
+    call_command("send_digests", "--check", stdout=out)
+    assert out.getvalue().strip() == "nothing due"
