@@ -118,3 +118,27 @@ def test_a_rare_word_in_the_oldest_shard_costs_two_statements(
     assert len(found) == 1
     # The registry, the newest two shards, then all the older ones together.
     assert len(queries) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_shard_dropped_during_a_search_is_not_an_error(
+    topic: Topic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    posts = make_posts(topic, 4)
+    index_posts(post.pk for post in posts)
+    backend = get_backend()
+    real = backend.shards
+    stale = [
+        max(real_number for real_number in SearchShard.objects.values_list("number", flat=True)) + 1
+    ]
+    calls: list[int] = []
+
+    def registry(cursor: Any) -> list[int]:
+        # The first read still lists a shard a concurrent rebuild has just dropped.
+        calls.append(1)
+        return (stale if len(calls) == 1 else []) + real(cursor)
+
+    monkeypatch.setattr(backend, "shards", registry)
+    found = backend.rank(parse("summary").tree, topic_id=None, limit=10)  # type: ignore[arg-type]
+    assert {post_id for post_id, _ in found} == {post.pk for post in posts}
+    assert len(calls) == 2

@@ -15,14 +15,17 @@ a shard table that exists but is not listed there holds nothing valid and is rep
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from ..query import Node
 from .base import Document
+
+logger = logging.getLogger(__name__)
 
 SHARD_SIZE = 50_000
 REGISTRY = "search_shard"
@@ -133,6 +136,18 @@ class ShardedBackend:
                 self.finish_table(cursor, number)
 
     def rank(self, tree: Node, *, topic_id: int | None, limit: int) -> list[tuple[int, float]]:
+        try:
+            return self._rank(tree, topic_id, limit)
+        except DatabaseError:
+            # A rebuild dropped a shard between the registry's read and the search: read
+            # the registry again. Inside a transaction the error stands (PostgreSQL has
+            # aborted it); searches run outside one.
+            if connection.in_atomic_block:
+                raise
+            logger.info("a shard went away during a search: asking again")
+            return self._rank(tree, topic_id, limit)
+
+    def _rank(self, tree: Node, topic_id: int | None, limit: int) -> list[tuple[int, float]]:
         # The newest two shards first (the newest may hold only a few posts), then, only
         # if they lack candidates, all the others at once: at most two statements.
         with connection.cursor() as cursor:
