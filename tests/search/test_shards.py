@@ -142,3 +142,47 @@ def test_a_shard_dropped_during_a_search_is_not_an_error(
     found = backend.rank(parse("summary").tree, topic_id=None, limit=10)  # type: ignore[arg-type]
     assert {post_id for post_id, _ in found} == {post.pk for post in posts}
     assert len(calls) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_that_open_the_same_new_shard_at_once_both_land(
+    topic: Topic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from django.db import connections
+
+    backend_class = type(get_backend())
+    real_create = backend_class.create_table
+
+    def slow_create(self: Any, cursor: Any, number: int) -> None:
+        real_create(self, cursor, number)
+        time.sleep(0.3)  # the others arrive while this transaction is still open
+
+    monkeypatch.setattr(backend_class, "create_table", slow_create)
+    posts = make_posts(topic, 12)
+    # The three posts of a shard not yet in the registry, indexed by three threads at once.
+    newest = shards.shard_of(posts[-4].pk)
+    ids = [post.pk for post in posts if shards.shard_of(post.pk) == newest]
+    assert len(ids) == 3
+    start = threading.Barrier(len(ids))
+    errors: list[BaseException] = []
+
+    def write(post_id: int) -> None:
+        try:
+            start.wait()
+            index_posts([post_id])
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(post_id,)) for post_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert set(ids) <= get_backend().indexed()
+    assert SearchShard.objects.filter(number=newest).count() == 1
