@@ -23,6 +23,10 @@ def migrate(target: list[tuple[str, str]]) -> None:
 
 
 def test_rows_of_the_single_table_move_into_the_shards(topic: Topic) -> None:
+    # What earlier tests' flushes leave: a shard table that the registry does not list.
+    with connection.cursor() as cursor:
+        get_backend().drop_table(cursor, 0)  # type: ignore[attr-defined]
+        get_backend().create_table(cursor, 0)  # type: ignore[attr-defined]
     posts = make_posts(topic, 3)
     migrate([("search", "0001_initial")])
     try:

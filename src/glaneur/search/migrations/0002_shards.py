@@ -33,6 +33,8 @@ def into_shards(apps, schema_editor):
         cursor.execute(f"SELECT DISTINCT rowid / {SHARD_SIZE} FROM search_entry")  # noqa: S608
         for (number,) in cursor.fetchall():
             name = f"search_index_{int(number)}"
+            # A table of that name not listed in search_shard holds nothing valid.
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
             (_create_sqlite if vendor == "sqlite" else _create_postgresql)(cursor, name)
             cursor.execute(
                 f"INSERT INTO {name} (rowid, {columns}) SELECT rowid, {columns} "  # noqa: S608
