@@ -102,12 +102,22 @@ def _texts(posts: QuerySet[Post]) -> list[PostText]:
     return [PostText(*row) for row in posts.values_list(*ROW_FIELDS)]
 
 
-def _documents(posts: Sequence[PostText]) -> list[Document]:
+def _tag_names(posts: Sequence[PostText]) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
     rows = PostTag.objects.filter(post_id__in=[p.post_id for p in posts]).order_by("tag__name")
     for post_id, name in rows.values_list("post_id", "tag__name"):
         names.setdefault(post_id, []).append(name)
+    return names
+
+
+def _documents_of(batch: tuple[Sequence[PostText], dict[int, list[str]]]) -> list[Document]:
+    """Posts and their tag names as documents (in a worker process, during a rebuild)."""
+    posts, names = batch
     return [document_for(post, names.get(post.post_id, [])) for post in posts]
+
+
+def _documents(posts: Sequence[PostText]) -> list[Document]:
+    return _documents_of((posts, _tag_names(posts)))
 
 
 def index_posts(post_ids: Iterable[int]) -> None:
@@ -132,12 +142,6 @@ def remove_posts(post_ids: Iterable[int]) -> None:
         backend.delete(chunk)
 
 
-def _documents_of(batch: tuple[list[PostText], dict[int, list[str]]]) -> list[Document]:
-    """A worker process's job in a rebuild: normalise one chunk of posts."""
-    posts, names = batch
-    return [document_for(post, names.get(post.post_id, [])) for post in posts]
-
-
 def _chunks_of_posts(size: int) -> Iterator[tuple[list[PostText], dict[int, list[str]]]]:
     """Every post in id order, ``size`` at a time, with their tag names."""
     last = 0
@@ -146,11 +150,7 @@ def _chunks_of_posts(size: int) -> Iterator[tuple[list[PostText], dict[int, list
         if not posts:
             return
         last = posts[-1].post_id
-        names: dict[int, list[str]] = {}
-        rows = PostTag.objects.filter(post_id__gte=posts[0].post_id, post_id__lte=last)
-        for post_id, name in rows.order_by("tag__name").values_list("post_id", "tag__name"):
-            names.setdefault(post_id, []).append(name)
-        yield posts, names
+        yield posts, _tag_names(posts)
 
 
 def _workers() -> int:
