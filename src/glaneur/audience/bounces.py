@@ -26,26 +26,18 @@ class NotADeliveryReport(ValueError):
     """The message holds no delivery status part."""
 
 
-def _fields(block: str) -> dict[str, str]:
-    """One block of ``Name: value`` lines (continuation lines folded in)."""
-    fields: dict[str, str] = {}
-    name = ""
-    for line in block.splitlines():
-        if line[:1] in (" ", "\t") and name:
-            fields[name] += " " + line.strip()
-        elif ":" in line:
-            name, value = line.split(":", 1)
-            name = name.strip().lower()
-            fields[name] = value.strip()
-    return fields
-
-
-def _status_text(part: Message) -> str:
+def _blocks(part: Message) -> list[Message]:
+    """The header blocks of a message/delivery-status part (the email package parses the
+    part into one Message per block: the message's, then one per recipient)."""
     payload = part.get_payload()
-    if isinstance(payload, list):  # parsed as a list of header blocks by the email package
-        return "\n\n".join(str(block) for block in payload)
-    raw = part.get_payload(decode=True)
-    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(payload)
+    if isinstance(payload, list):
+        return [block for block in payload if isinstance(block, Message)]
+    text = str(payload).replace("\r\n", "\n")
+    return [email.message_from_string(block) for block in text.split("\n\n") if block.strip()]
+
+
+def _field(block: Message, name: str) -> str:
+    return " ".join(str(block.get(name, "")).split())  # folded lines unfolded
 
 
 def parse_dsn(data: bytes) -> list[Bounce]:
@@ -57,18 +49,17 @@ def parse_dsn(data: bytes) -> list[Bounce]:
     if not reports:
         raise NotADeliveryReport("no message/delivery-status part")
     bounces: list[Bounce] = []
-    for part in reports:
-        blocks = [_fields(block) for block in _status_text(part).split("\n\n") if block.strip()]
-        for fields in blocks:  # the per-message block has no recipient: skipped below
-            recipient = fields.get("final-recipient") or fields.get("original-recipient", "")
-            address = recipient.split(";", 1)[-1].strip().strip("<>")
-            status = fields.get("status", "")
-            if not address or fields.get("action", "").lower() != "failed":
-                continue
-            if not status.startswith("5"):
-                continue
-            reason = fields.get("diagnostic-code", "").split(";", 1)[-1].strip() or status
-            bounces.append(Bounce(email=address.lower(), status=status, reason=reason))
+    for block in (block for part in reports for block in _blocks(part)):
+        recipient = _field(block, "Final-Recipient") or _field(block, "Original-Recipient")
+        address = recipient.split(";", 1)[-1].strip().strip("<>")
+        status = _field(block, "Status")
+        # The per-message block has no recipient; delays and 4.x.x failures are not bounces.
+        if not address or _field(block, "Action").lower() != "failed":
+            continue
+        if not status.startswith("5"):
+            continue
+        reason = _field(block, "Diagnostic-Code").split(";", 1)[-1].strip() or status
+        bounces.append(Bounce(email=address.lower(), status=status, reason=reason))
     return bounces
 
 
