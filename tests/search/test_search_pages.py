@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from glaneur.curation.models import Post, Topic
-from glaneur.search.backends import shards
+from glaneur.search.backends import get_backend
 from glaneur.search.services import index_posts
 from tests.factories import make_posts, make_topic, make_user
 
@@ -82,12 +82,12 @@ def test_pagination_links(client: Client, topic: Topic) -> None:
 def test_search_page_query_count_does_not_grow(
     client: Client, django_assert_max_num_queries: Any, count: int, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(shards, "SHARD_SIZE", 50)  # 200 posts: four or five shards
+    monkeypatch.setattr(type(get_backend()), "shard_size", 15)  # 200 posts: 14 or 15 shards
     topic = make_topic()
     index_posts(post.pk for post in make_posts(topic, count, tags_per_post=3))
-    # The index's shards, ranked ids (the newest two shards, then the others if they lack
-    # candidates), the visible posts among the best, their tags.
-    with django_assert_max_num_queries(5):
+    # The index's shards, ranked ids (the newest two shards, then the next eight, then the
+    # others, as long as candidates are lacking), the visible posts among the best, tags.
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("search:search"), {"q": "summary post"})
     assert response.content.decode().count('class="search-hit"') == 20
 
@@ -96,9 +96,9 @@ def test_search_page_query_count_does_not_grow(
 def test_topic_search_page_query_count_does_not_grow(
     client: Client, django_assert_max_num_queries: Any, count: int, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(shards, "SHARD_SIZE", 50)
+    monkeypatch.setattr(type(get_backend()), "shard_size", 15)
     topic = make_topic()
     index_posts(post.pk for post in make_posts(topic, count))
     # The topic, then the same ones as across topics.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get(reverse("search:topic-search", args=[topic.slug]), {"q": "summary"})

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(shards, "SHARD_SIZE", 3)
+    monkeypatch.setattr(type(get_backend()), "shard_size", 3)
 
 
 def titles(query: str, **kwargs: Any) -> list[str]:
@@ -106,18 +106,18 @@ def test_rebuild_and_clear_drop_every_shard(topic: Topic) -> None:
     assert not tables & existing
 
 
-def test_a_rare_word_in_the_oldest_shard_costs_two_statements(
+def test_a_rare_word_in_the_oldest_shard_costs_three_statements(
     topic: Topic, write_post: Callable[..., Post]
 ) -> None:
     write_post(topic, "Forum de l'alternance")
-    for n in range(12):
+    for n in range(36):
         write_post(topic, f"Salon {n}")
-    assert SearchShard.objects.count() >= 4
+    assert SearchShard.objects.count() >= 12
     with CaptureQueriesContext(connection) as queries:
         found = get_backend().rank(parse("alternance").tree, topic_id=None, limit=1000)  # type: ignore[arg-type]
     assert len(found) == 1
-    # The registry, the newest two shards, then all the older ones together.
-    assert len(queries) == 3
+    # The registry, the newest two shards, the next eight, then all the older ones.
+    assert len(queries) == 4
 
 
 @pytest.mark.django_db(transaction=True)
@@ -163,8 +163,8 @@ def test_writers_that_open_the_same_new_shard_at_once_both_land(
     monkeypatch.setattr(backend_class, "create_table", slow_create)
     posts = make_posts(topic, 12)
     # The three posts of a shard not yet in the registry, indexed by three threads at once.
-    newest = shards.shard_of(posts[-4].pk)
-    ids = [post.pk for post in posts if shards.shard_of(post.pk) == newest]
+    newest = posts[-4].pk // 3
+    ids = [post.pk for post in posts if post.pk // 3 == newest]
     assert len(ids) == 3
     start = threading.Barrier(len(ids))
     errors: list[BaseException] = []

@@ -1,4 +1,4 @@
-"""The index in time shards: one table per ``SHARD_SIZE`` consecutive post ids.
+"""The index in time shards: one table per ``shard_size`` consecutive post ids.
 
 Why: ranking functions read statistics of the whole table before they score a row
 (FTS5's ``bm25()`` counts every match of each phrase for its IDF; PostgreSQL scans every
@@ -27,32 +27,28 @@ from .base import Document
 
 logger = logging.getLogger(__name__)
 
-SHARD_SIZE = 50_000
 REGISTRY = "search_shard"
 TABLE_PREFIX = "search_index_"
-
-
-def shard_of(post_id: int) -> int:
-    return post_id // SHARD_SIZE
 
 
 def table(number: int) -> str:
     return f"{TABLE_PREFIX}{int(number)}"
 
 
-def by_shard(post_ids: Iterable[int]) -> dict[int, list[int]]:
-    groups: dict[int, list[int]] = defaultdict(list)
-    for post_id in post_ids:
-        groups[shard_of(post_id)].append(post_id)
-    return groups
-
-
 class ShardedBackend:
     """What both back ends share: routing rows to shards, the registry, the newest-first
     walk of a search. Subclasses say how one shard table is made, written and queried."""
 
+    shard_size = 50_000
+    # A search asks the newest 2 shards, then if it lacks candidates the next 8, then all
+    # the others: at most three statements, each planned only when needed.
+    batches = (2, 8)
+
     def __init__(self) -> None:
         self.bulk = False  # inside a rebuild: tables made without their search index
+
+    def shard_of(self, post_id: int) -> int:
+        return post_id // self.shard_size
 
     # --- per-shard operations (the vendor's SQL) ---------------------------------------
 
@@ -105,7 +101,7 @@ class ShardedBackend:
             return
         groups: dict[int, list[Document]] = defaultdict(list)
         for document in documents:
-            groups[shard_of(document.post_id)].append(document)
+            groups[self.shard_of(document.post_id)].append(document)
         with connection.cursor() as cursor:
             self._ensure(cursor, groups)
             for number, group in groups.items():
@@ -114,7 +110,10 @@ class ShardedBackend:
     def delete(self, post_ids: Sequence[int]) -> None:
         with connection.cursor() as cursor:
             known = set(self.shards(cursor))
-            for number, ids in by_shard(post_ids).items():
+            groups: dict[int, list[int]] = defaultdict(list)
+            for post_id in post_ids:
+                groups[self.shard_of(post_id)].append(post_id)
+            for number, ids in groups.items():
                 if number in known:
                     self.delete_rows(cursor, number, ids)
 
@@ -148,13 +147,19 @@ class ShardedBackend:
             return self._rank(tree, topic_id, limit)
 
     def _rank(self, tree: Node, topic_id: int | None, limit: int) -> list[tuple[int, float]]:
-        # The newest two shards first (the newest may hold only a few posts), then, only
-        # if they lack candidates, all the others at once: at most two statements.
+        # The newest shards first (the newest may hold only a few posts), then older ones
+        # only while candidates are lacking: a common word reads one or two shards, and
+        # only a rare one has all of them planned.
         with connection.cursor() as cursor:
             numbers = self.shards(cursor)
-            found = self._rank_in(cursor, numbers[:2], tree, topic_id, limit)
-            if len(found) < limit and len(numbers) > 2:
-                found += self._rank_in(cursor, numbers[2:], tree, topic_id, limit - len(found))
+            found: list[tuple[int, float]] = []
+            start = 0
+            for size in (*self.batches, len(numbers)):
+                if len(found) >= limit or start >= len(numbers):
+                    break
+                batch = numbers[start : start + size]
+                found += self._rank_in(cursor, batch, tree, topic_id, limit - len(found))
+                start += size
             return found
 
     def _rank_in(
