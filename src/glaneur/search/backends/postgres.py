@@ -54,10 +54,6 @@ def tsquery(node: Node) -> str:
 
 
 class PostgresBackend(ShardedBackend):
-    # Smaller than SQLite's: PostgreSQL reads a heap row (~2 µs) for each match it examines,
-    # and for a middling word it examines every match of the shard (bitmap scan, then sort).
-    shard_size = 10_000
-
     def create_table(self, cursor: Any, number: int) -> None:
         name = table(number)
         cursor.execute(

@@ -39,7 +39,7 @@ class ShardedBackend:
     """What both back ends share: routing rows to shards, the registry, the newest-first
     walk of a search. Subclasses say how one shard table is made, written and queried."""
 
-    shard_size = 50_000
+    shard_size = 50_000  # a back end may choose its own (10,000 was tried on PostgreSQL)
     # A search asks the newest 2 shards, then if it lacks candidates the next 8, then all
     # the others: at most three statements, each planned only when needed.
     batches = (2, 8)

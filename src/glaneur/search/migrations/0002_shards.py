@@ -1,11 +1,9 @@
 """The index in shards (backends/shards.py): the rows of the single ``search_entry`` table
-move, already normalised, into one table per 50,000 post ids (10,000 on PostgreSQL), listed
-in ``search_shard``."""
+move, already normalised, into one table per 50,000 post ids, listed in ``search_shard``."""
 
 from django.db import migrations, models
 
-# Frozen here: the backends' shard_size when this was written.
-SHARD_SIZES = {"sqlite": 50_000, "postgresql": 10_000}
+SHARD_SIZE = 50_000  # frozen here: the value of backends/shards.py when this was written
 FTS_COLUMNS = "title, summary, insight, body, tags, site, keys"
 
 
@@ -31,9 +29,8 @@ def into_shards(apps, schema_editor):
     if vendor not in ("sqlite", "postgresql"):
         return
     columns = FTS_COLUMNS if vendor == "sqlite" else "topic_id, document"
-    size = SHARD_SIZES[vendor]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT DISTINCT rowid / {size} FROM search_entry")  # noqa: S608
+        cursor.execute(f"SELECT DISTINCT rowid / {SHARD_SIZE} FROM search_entry")  # noqa: S608
         for (number,) in cursor.fetchall():
             name = f"search_index_{int(number)}"
             # A table of that name not listed in search_shard holds nothing valid.
@@ -42,7 +39,7 @@ def into_shards(apps, schema_editor):
             cursor.execute(
                 f"INSERT INTO {name} (rowid, {columns}) SELECT rowid, {columns} "  # noqa: S608
                 "FROM search_entry WHERE rowid >= %s AND rowid < %s",
-                [number * size, (number + 1) * size],
+                [number * SHARD_SIZE, (number + 1) * SHARD_SIZE],
             )
             cursor.execute("INSERT INTO search_shard (number) VALUES (%s)", [number])
         cursor.execute("DROP TABLE search_entry")
