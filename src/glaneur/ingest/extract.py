@@ -22,7 +22,7 @@ from trafilatura.xml import xmltotxt
 
 from glaneur.ingest.challenge import detect_challenge
 from glaneur.ingest.encoding import decode_html
-from glaneur.ingest.pagehead import _image_urls, _Page, _read_page, _text_of
+from glaneur.ingest.pagehead import Page, image_urls, read_page, text_of
 from glaneur.ingest.pdf import PdfUnreadable, read_pdf
 from glaneur.ingest.text import clean, cut_at_word, first_sentence, shorten
 
@@ -96,7 +96,7 @@ def _without_site(title: str, site: str) -> str:
     return title
 
 
-def _choose_title(page: _Page, extracted: str, site: str, text: str) -> str:
+def _choose_title(page: Page, extracted: str, site: str, text: str) -> str:
     page_title = clean(page.title)[:MAX_TITLE_SCAN]
     extracted = clean(extracted)[:MAX_TITLE_SCAN]
     suffixes = [site]
@@ -139,7 +139,7 @@ def _language_code(value: str | None) -> str:
     return primary if re.fullmatch(r"[a-z]{2,3}", primary) and primary != "und" else ""
 
 
-def _language(page: _Page, extracted: str | None) -> str:
+def _language(page: Page, extracted: str | None) -> str:
     for value in (
         page.html_lang,
         page.metas.get("og:locale"),
@@ -182,7 +182,7 @@ def _parse_datetime(value: str | None) -> datetime | None:
     return parsed
 
 
-def _published_at(page: _Page, extracted: str | None) -> datetime | None:
+def _published_at(page: Page, extracted: str | None) -> datetime | None:
     """htmldate's day (it weighs every clue), with the time of day from the page's own
     metadata when that metadata agrees on the day."""
     precise = next(
@@ -227,7 +227,7 @@ def _paragraphs(text: str) -> list[str]:
 def _fallback_text(tree: Any) -> str:
     """Paragraphs of the page outside navigation, for pages too thin for trafilatura."""
     paragraphs = [
-        _text_of(p)
+        text_of(p)
         for p in tree.xpath(
             "//body//p[not(ancestor::nav or ancestor::header or ancestor::footer"
             " or ancestor::aside or ancestor::form)]"
@@ -240,7 +240,7 @@ def _extract_html(text: str, url: str) -> Article:
     tree = _parse_html(text)
     if tree is None:
         raise ExtractError("The document is empty or is not HTML.")
-    page = _read_page(tree, url)
+    page = read_page(tree, url)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -286,7 +286,7 @@ def _extract_html(text: str, url: str) -> Article:
         canonical_url=page.canonical,
         title=title,
         summary=shorten(clean(description) or body_text, SUMMARY_LENGTH),
-        image_urls=_image_urls(page, body_images),
+        image_urls=image_urls(page, body_images),
         author=author,
         site_name=site,
         published_at=_published_at(page, extracted.get("date")),

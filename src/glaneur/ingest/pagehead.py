@@ -18,7 +18,7 @@ MIN_IMAGE_SIDE = 48  # pixels, when the markup gives a size: smaller is an icon 
 
 
 @dataclass
-class _Page:
+class Page:
     base_url: str
     metas: dict[str, str]  # first value for each lower-cased property/name/itemprop
     meta_images: list[str]
@@ -60,11 +60,11 @@ def _absolute(base: str, href: str | None) -> str | None:
     return absolute if urlsplit(absolute).scheme in {"http", "https"} else None
 
 
-def _text_of(element: Any) -> str:
+def text_of(element: Any) -> str:
     return clean(element.text_content())
 
 
-def _read_page(tree: Any, url: str) -> _Page:
+def read_page(tree: Any, url: str) -> Page:
     base_url = url
     for base in tree.iter("base"):
         if absolute := _absolute(url, base.get("href")):
@@ -106,13 +106,13 @@ def _read_page(tree: Any, url: str) -> _Page:
     titles = tree.xpath("//title")
     h1s = tree.xpath("//h1")
     root = tree.getroottree().getroot()
-    return _Page(
+    return Page(
         base_url=base_url,
         metas=metas,
         meta_images=meta_images,
         canonical=canonical,
-        title=_text_of(titles[0]) if titles else "",
-        first_h1=next((t for h1 in h1s if (t := _text_of(h1))), ""),
+        title=text_of(titles[0]) if titles else "",
+        first_h1=next((t for h1 in h1s if (t := text_of(h1))), ""),
         html_lang=root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "",
         images=images,
         article_images=article_images,
@@ -155,7 +155,7 @@ def _is_decorative(src: str, attributes: dict[str, str]) -> bool:
     return False
 
 
-def _image_urls(page: _Page, body_images: list[str]) -> list[str]:
+def image_urls(page: Page, body_images: list[str]) -> list[str]:
     chosen: list[str] = []
     for src in page.meta_images:
         if src not in chosen and not _TRACKER.search(src):
