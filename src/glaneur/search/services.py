@@ -102,10 +102,18 @@ def _texts(posts: QuerySet[Post]) -> list[PostText]:
     return [PostText(*row) for row in posts.values_list(*ROW_FIELDS)]
 
 
-def _tag_names(posts: Sequence[PostText]) -> dict[int, list[str]]:
+def _tag_names(
+    posts: Sequence[PostText], *, every_id_between: bool = False
+) -> dict[int, list[str]]:
+    """Each post's tag names. ``every_id_between``: the posts are all those with ids from
+    the first to the last (a rebuild's chunk), read by range rather than by a long IN."""
     names: dict[int, list[str]] = {}
-    rows = PostTag.objects.filter(post_id__in=[p.post_id for p in posts]).order_by("tag__name")
-    for post_id, name in rows.values_list("post_id", "tag__name"):
+    if every_id_between:
+        first, last = posts[0].post_id, posts[-1].post_id
+        rows = PostTag.objects.filter(post_id__gte=first, post_id__lte=last)
+    else:
+        rows = PostTag.objects.filter(post_id__in=[p.post_id for p in posts])
+    for post_id, name in rows.order_by("tag__name").values_list("post_id", "tag__name"):
         names.setdefault(post_id, []).append(name)
     return names
 
@@ -150,7 +158,7 @@ def _chunks_of_posts(size: int) -> Iterator[tuple[list[PostText], dict[int, list
         if not posts:
             return
         last = posts[-1].post_id
-        yield posts, _tag_names(posts)
+        yield posts, _tag_names(posts, every_id_between=True)
 
 
 def _workers() -> int:
