@@ -119,9 +119,11 @@ def _tag_names(
 
 
 def _documents_of(batch: tuple[Sequence[PostText], dict[int, list[str]]]) -> list[Document]:
-    """Posts and their tag names as documents (in a worker process, during a rebuild)."""
+    """Posts and their tag names as documents, ready for the back end to write (in a
+    worker process, during a rebuild)."""
     posts, names = batch
-    return [document_for(post, names.get(post.post_id, [])) for post in posts]
+    documents = [document_for(post, names.get(post.post_id, [])) for post in posts]
+    return get_backend().prepare(documents)
 
 
 def _documents(posts: Sequence[PostText]) -> list[Document]:

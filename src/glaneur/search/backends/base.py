@@ -22,9 +22,15 @@ class Document:
     tags: str
     site: str
     keys: str  # one token per tag ("tag…") and the topic's ("topic…"): filters only
+    stored: str = ""  # the back end's stored form, when prepared ahead (``Backend.prepare``)
 
 
 class Backend(Protocol):
+    def prepare(self, documents: Sequence[Document]) -> list[Document]:
+        """The documents with whatever ``write()`` would compute from them: a rebuild runs
+        this in its worker processes, so that the writing process only writes."""
+        ...
+
     def write(self, documents: Sequence[Document]) -> None:
         """Insert or replace these posts' rows."""
 

@@ -96,6 +96,9 @@ class ShardedBackend:
 
     # --- the Backend protocol -----------------------------------------------------------
 
+    def prepare(self, documents: Sequence[Document]) -> list[Document]:
+        return list(documents)
+
     def write(self, documents: Sequence[Document]) -> None:
         if not documents:
             return
