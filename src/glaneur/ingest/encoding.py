@@ -6,8 +6,6 @@ from __future__ import annotations
 import codecs
 import re
 
-# --- decoding ---------------------------------------------------------------------------
-
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),

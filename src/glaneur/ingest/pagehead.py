@@ -14,8 +14,6 @@ from glaneur.ingest.text import clean
 MAX_IMAGES = 12
 MIN_IMAGE_SIDE = 48  # pixels, when the markup gives a size: smaller is an icon or a pixel
 
-# --- the page's own head: OpenGraph, Twitter, canonical, images, language ---------------
-
 
 @dataclass
 class Page:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import html as html_entities
 import re
 
-# --- text helpers -----------------------------------------------------------------------
-
 _SENTENCE_END = re.compile(
     r"[.!?…]+(?:\s*[»”\"')\]])*(?=\s+[«\"“'(\[A-ZÀ-ÖØ-Þ0-9]|\s*$)", re.UNICODE
 )

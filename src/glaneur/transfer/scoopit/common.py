@@ -10,8 +10,6 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-# --- shared: dates, counters, tags ---------------------------------------------------------
-
 # English as Scoop.it prints it ("March 26, 2019 11:26 AM"), French for pages captured with
 # the French interface ("26 mars 2019 11:26"), with the usual abbreviations.
 _MONTHS = {
@@ -73,7 +71,7 @@ def _naive_paris(value: datetime) -> datetime:
         return value.replace(tzinfo=None)
 
 
-def _parse_date(text: str) -> datetime | None:
+def parse_date(text: str) -> datetime | None:
     """A whole string as a date: 'March 26, 2019 11:26 AM', '26 mars 2019 11:26', ISO 8601."""
     text = " ".join(text.split())
     for pattern in (_EN_DATE, _FR_DATE):
@@ -88,7 +86,7 @@ def _parse_date(text: str) -> datetime | None:
     return None
 
 
-def _search_date(text: str) -> tuple[datetime, str] | None:
+def search_date(text: str) -> tuple[datetime, str] | None:
     """The first date inside a longer string, with the text it was read from."""
     for pattern in (_EN_DATE, _FR_DATE):
         for m in pattern.finditer(text):
@@ -99,13 +97,13 @@ def _search_date(text: str) -> tuple[datetime, str] | None:
 
 
 _NUMBER = r"[0-9][0-9.,]*(?:[ \u00a0\u202f][0-9]{3})*\s?[KkMm]?"
-_VIEWS = re.compile(
+VIEWS = re.compile(
     rf"(?P<total>{_NUMBER})\s+(?:views?|vues?)"
     rf"(?:\s*\|\s*\+\s?(?P<today>{_NUMBER})\s+(?:today|aujourd['’]hui))?",
 )
 
 
-def _count(text: str) -> int | None:
+def count(text: str) -> int | None:
     """'54.7K' -> 54700, '1,234' -> 1234, '1.2M' -> 1200000, '54,7K' -> 54700."""
     text = re.sub(r"[\s\u00a0\u202f]", "", text)
     multiplier = 1
@@ -125,7 +123,7 @@ def _count(text: str) -> int | None:
         return None
 
 
-def _split_tags(text: str) -> list[str]:
+def split_tags(text: str) -> list[str]:
     tags = []
     for raw in re.split(r"[,;]", text):
         tag = re.sub(r"\s*\([0-9]+\)$", "", raw.strip().lstrip("#").strip())  # "emploi (12)"
@@ -134,11 +132,11 @@ def _split_tags(text: str) -> list[str]:
     return tags
 
 
-def _unique(items: Iterable[str]) -> list[str]:
+def unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _paragraphs(lines: Iterable[str]) -> str:
+def join_paragraphs(lines: Iterable[str]) -> str:
     """Blank lines separate paragraphs; lines inside one are kept, trimmed."""
     paragraphs: list[str] = []
     current: list[str] = []
@@ -153,41 +151,41 @@ def _paragraphs(lines: Iterable[str]) -> str:
     return "\n\n".join(paragraphs)
 
 
-_INSIGHT = re.compile(r"(?P<who>.{1,150}?)['’‘]s insight\s*:\s*(?P<rest>.*)")
+INSIGHT = re.compile(r"(?P<who>.{1,150}?)['’‘]s insight\s*:\s*(?P<rest>.*)")
 _TAGS_LINE = re.compile(r"(?:Tags?|Mots[- ]clés)\s*:\s*(?P<tags>.*?)\.?", re.IGNORECASE)
 _COMMENT = re.compile(
     r"(?P<who>.{1,150}?)['’‘]s (?P<kind>comment|curator insight)\s*,\s*(?P<when>.+)"
 )
-_SCOOPED = re.compile(r"Scooped by\s+(?P<who>\S.*?)\s*!?")
-_RESCOOPED = re.compile(r"Rescooped by\s+(?P<who>\S.*?)\s+from\s+(?P<source>\S.*?)\s*!?")
-_CURATED = re.compile(r"Curated by\s+(?P<who>\S.*?)\s*!?")
-_VIA = re.compile(r"Via\s+(?P<who>[^.,;:!?]{1,80})")
+SCOOPED = re.compile(r"Scooped by\s+(?P<who>\S.*?)\s*!?")
+RESCOOPED = re.compile(r"Rescooped by\s+(?P<who>\S.*?)\s+from\s+(?P<source>\S.*?)\s*!?")
+CURATED = re.compile(r"Curated by\s+(?P<who>\S.*?)\s*!?")
+VIA = re.compile(r"Via\s+(?P<who>[^.,;:!?]{1,80})")
 _SEE_ON = re.compile(r"See on\s+(?P<site>\S+\.\S+)")
 
 
-def _comment_header(line: str) -> tuple[str, bool, datetime | None] | None:
+def comment_header(line: str) -> tuple[str, bool, datetime | None] | None:
     m = _COMMENT.fullmatch(line)
     if not m:
         return None
-    posted_at = _parse_date(m["when"])
+    posted_at = parse_date(m["when"])
     # A sentence like "Marie's comment, in short, ..." is text, not a comment entry.
     if posted_at is None and not (len(m["when"]) <= 40 and re.search(r"[0-9]", m["when"])):
         return None
     return m["who"].strip(), m["kind"] == "curator insight", posted_at
 
 
-def _insight_and_tags(lines: Iterable[str]) -> tuple[str, list[str]]:
+def insight_and_tags(lines: Iterable[str]) -> tuple[str, list[str]]:
     kept, tags = [], []
     for line in lines:
         m = _TAGS_LINE.fullmatch(line.strip())
         if m:
-            tags.extend(_split_tags(m["tags"]))
+            tags.extend(split_tags(m["tags"]))
         else:
             kept.append(line)
-    return _paragraphs(kept), tags
+    return join_paragraphs(kept), tags
 
 
-def _site_from(lines: list[str]) -> tuple[list[str], str]:
+def site_from(lines: list[str]) -> tuple[list[str], str]:
     """Remove 'See on <site>' lines (older Scoop.it layout), returning the site named."""
     site, kept = "", []
     for line in lines:

@@ -7,20 +7,19 @@ from collections import Counter
 from typing import Any
 
 from .common import (
-    _RESCOOPED,
-    _SCOOPED,
-    _VIA,
-    _VIEWS,
-    _comment_header,
-    _count,
-    _insight_and_tags,
-    _parse_date,
-    _search_date,
-    _unique,
+    RESCOOPED,
+    SCOOPED,
+    VIA,
+    VIEWS,
+    comment_header,
+    count,
+    insight_and_tags,
+    parse_date,
+    search_date,
+    unique,
 )
 from .model import ParsedComment, ParsedPost, ParsedTopic, ScoopitParseError
 
-# --- HTML page --------------------------------------------------------------------------
 # Markup seen in public scrapers of scoop.it: posts are div[id^=post_] (with data-lid),
 # the title is h2 > a pointing at the source, popular tags are
 # .topic-tags-list > .topic-tags-item > a. Other class names are matched loosely.
@@ -121,9 +120,9 @@ def _parse_html_document(root: Any) -> ParsedTopic:
         _meta(root, "og:description") or _meta(root, "description"),
     )
     page_text = " ".join(str(root.text_content()).split())
-    views = _VIEWS.search(page_text)
-    views_total = (_count(views["total"]) or 0) if views else 0
-    views_today = (_count(views["today"]) or 0) if views and views["today"] else 0
+    views = VIEWS.search(page_text)
+    views_total = (count(views["total"]) or 0) if views else 0
+    views_today = (count(views["today"]) or 0) if views and views["today"] else 0
     curated_el = next(
         (el for el in _elements(root) if re.match(r"\s*Curated by\b", el.text or "")), None
     )
@@ -158,7 +157,7 @@ def _parse_html_document(root: Any) -> ParsedTopic:
         curator=curator,
         views_total=views_total,
         views_today=views_today,
-        popular_tags=_unique(tag for tag in popular_tags if tag),
+        popular_tags=unique(tag for tag in popular_tags if tag),
         posts=posts,
     )
 
@@ -187,22 +186,22 @@ def _parse_html_post(post: Any) -> ParsedPost:
     for el in own:
         if el.tag == "time" or _classes(el) & {"post-date", "date"}:
             date_text = _text(el)
-            curated_at = _parse_date(str(el.get("datetime") or "")) or _parse_date(date_text)
+            curated_at = parse_date(str(el.get("datetime") or "")) or parse_date(date_text)
             if curated_at:
                 break
-    if curated_at is None and (found := _search_date(meta_text)):
+    if curated_at is None and (found := search_date(meta_text)):
         curated_at, date_text = found
     if curated_at is None:
         raise ScoopitParseError(line, f"the post {title!r} has no readable curation date")
     who = meta_text.replace(date_text, " ") if date_text else meta_text
-    m = _RESCOOPED.fullmatch(" ".join(who.split())) or _SCOOPED.fullmatch(" ".join(who.split()))
+    m = RESCOOPED.fullmatch(" ".join(who.split())) or SCOOPED.fullmatch(" ".join(who.split()))
 
     insight = ""
     tags: list[str] = []
     insight_el = next((el for el in own if _classes(el) & {"post-insight", "insight"}), None)
     if insight_el is not None:
         text = re.sub(r"^.{1,150}?['’‘]s insight\s*:\s*", "", _block_text(insight_el))
-        insight, tags = _insight_and_tags(text.split("\n"))
+        insight, tags = insight_and_tags(text.split("\n"))
     summary_el = next(
         (el for el in own if _classes(el) & {"post-description", "post-content", "summary"}), None
     )
@@ -213,7 +212,7 @@ def _parse_html_post(post: Any) -> ParsedPost:
     ]
     site = next((el for el in own if _classes(el) & {"post-source", "source-name"}), None)
     via_el = next((el for el in own if re.match(r"\s*Via\s", el.text or "")), None)
-    via = _VIA.fullmatch(_text(via_el)) if via_el is not None else None
+    via = VIA.fullmatch(_text(via_el)) if via_el is not None else None
     image = next(
         (el for el in own if el.tag == "img" and not _classes(el) & {"avatar", "user-avatar"}),
         None,
@@ -228,7 +227,7 @@ def _parse_html_post(post: Any) -> ParsedPost:
         via=via["who"].strip() if via else None,
         summary=_block_text(summary_el) if summary_el is not None else "",
         insight=insight,
-        tags=_unique(tag for tag in tags if tag),
+        tags=unique(tag for tag in tags if tag),
         image_url=str(image.get("src")) if image is not None and image.get("src") else None,
         comments=[_parse_html_comment(el) for el in comment_els],
         line=line,
@@ -238,13 +237,13 @@ def _parse_html_post(post: Any) -> ParsedPost:
 def _parse_html_comment(el: Any) -> ParsedComment:
     """A comment entry: '<user>'s comment, <date>' (or curator insight) then its text."""
     parts = _block_text(el).split("\n")
-    header = _comment_header(parts[0]) if parts else None
+    header = comment_header(parts[0]) if parts else None
     author_el = next(iter(_with_class(el, "comment-author")), None)
     date_el = next((d for d in _elements(el) if d.tag == "time"), None)
     body_el = next(iter(_with_class(el, "comment-text", "comment-body")), None)
     posted_at = header[2] if header else None
     if date_el is not None:
-        posted_at = _parse_date(str(date_el.get("datetime") or "")) or posted_at
+        posted_at = parse_date(str(date_el.get("datetime") or "")) or posted_at
     if body_el is not None:
         text = _block_text(body_el)
     else:

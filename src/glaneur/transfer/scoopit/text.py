@@ -6,24 +6,22 @@ from collections import Counter
 from datetime import datetime
 
 from .common import (
-    _CURATED,
-    _INSIGHT,
-    _RESCOOPED,
-    _SCOOPED,
-    _VIA,
-    _VIEWS,
-    _comment_header,
-    _count,
-    _insight_and_tags,
-    _paragraphs,
-    _parse_date,
-    _site_from,
-    _split_tags,
-    _unique,
+    CURATED,
+    INSIGHT,
+    RESCOOPED,
+    SCOOPED,
+    VIA,
+    VIEWS,
+    comment_header,
+    count,
+    insight_and_tags,
+    join_paragraphs,
+    parse_date,
+    site_from,
+    split_tags,
+    unique,
 )
 from .model import ParsedComment, ParsedPost, ParsedTopic, ScoopitParseError
-
-# --- text capture -----------------------------------------------------------------------
 
 _NOISE = {"scoop.it!", "your new post is loading...", "your new post is loading…"}
 _HEADER_NOISE = _NOISE | {"follow", "unfollow", "following", "suivre"}
@@ -37,10 +35,10 @@ def _quote(line: str) -> str:
 
 
 def _post_start(line: str) -> tuple[str, str | None] | None:
-    m = _RESCOOPED.fullmatch(line)
+    m = RESCOOPED.fullmatch(line)
     if m:
         return m["who"], m["source"]
-    m = _SCOOPED.fullmatch(line)
+    m = SCOOPED.fullmatch(line)
     return (m["who"], None) if m else None
 
 
@@ -59,11 +57,11 @@ def _title_repeat(line: str, topic: str) -> str | None:
 
 
 def _read_views(line: str, lineno: int) -> tuple[int, int] | None:
-    m = _VIEWS.fullmatch(line)
+    m = VIEWS.fullmatch(line)
     if not m:
         return None
-    total = _count(m["total"])
-    today = _count(m["today"]) if m["today"] else 0
+    total = count(m["total"])
+    today = count(m["today"]) if m["today"] else 0
     if total is None or today is None:
         raise ScoopitParseError(lineno, f"cannot read the view counter {_quote(line)}")
     return total, today
@@ -79,7 +77,7 @@ def parse_scoopit_text(text: str) -> ParsedTopic:
     title = lines[first]
     if (
         _post_start(title)
-        or _VIEWS.fullmatch(title)
+        or VIEWS.fullmatch(title)
         or title.lower() in _HEADER_NOISE | _POPULAR_TAGS | _NO_COMMENT
     ):
         raise ScoopitParseError(
@@ -99,7 +97,7 @@ def parse_scoopit_text(text: str) -> ParsedTopic:
     for i in range(first + 1, starts[0]):
         line = lines[i]
         views = _read_views(line, i + 1)
-        curated = _CURATED.fullmatch(line)
+        curated = CURATED.fullmatch(line)
         if line.lower() in _HEADER_NOISE or line == title or _title_repeat(line, title):
             continue
         if views:
@@ -109,7 +107,7 @@ def parse_scoopit_text(text: str) -> ParsedTopic:
         elif curated:
             curator = curated["who"]
         elif in_tags:
-            popular_tags.extend(_split_tags(line))
+            popular_tags.extend(split_tags(line))
         else:
             description.append(line)
 
@@ -119,11 +117,11 @@ def parse_scoopit_text(text: str) -> ParsedTopic:
         curator = Counter(post.curated_by for post in posts).most_common(1)[0][0]
     return ParsedTopic(
         title=title,
-        description=_paragraphs(description),
+        description=join_paragraphs(description),
         curator=curator,
         views_total=views_total,
         views_today=views_today,
-        popular_tags=_unique(popular_tags),
+        popular_tags=unique(popular_tags),
         posts=posts,
     )
 
@@ -137,7 +135,7 @@ def _parse_text_post(lines: list[str], start: int, end: int, topic: str) -> Pars
             min(end, len(lines) - 1) + 1,
             f"expected {_DATE_EXAMPLE} after {lines[start]!r} (line {start + 1}), found {found}",
         )
-    curated_at = _parse_date(lines[date_at])
+    curated_at = parse_date(lines[date_at])
     if curated_at is None:
         raise ScoopitParseError(
             date_at + 1,
@@ -155,8 +153,8 @@ def _parse_text_post(lines: list[str], start: int, end: int, topic: str) -> Pars
         if line.lower() in _NOISE:
             continue
         repeat = _title_repeat(line, topic) if section != "comments" else None
-        header = _comment_header(line)
-        is_insight = _INSIGHT.fullmatch(line) if section != "comments" else None
+        header = comment_header(line)
+        is_insight = INSIGHT.fullmatch(line) if section != "comments" else None
         if section == "title" and (line.lower() in _NO_COMMENT or header or is_insight):
             raise ScoopitParseError(
                 i + 1, f"the post at line {start + 1} has no title: found {_quote(line)}"
@@ -172,7 +170,7 @@ def _parse_text_post(lines: list[str], start: int, end: int, topic: str) -> Pars
         elif is_insight:
             section = "insight"
             insight.append(is_insight["rest"])
-        elif section in ("summary", "insight") and (m := _VIA.fullmatch(line)):
+        elif section in ("summary", "insight") and (m := VIA.fullmatch(line)):
             via = m["who"].strip()
         elif section == "title":
             if line:
@@ -187,9 +185,9 @@ def _parse_text_post(lines: list[str], start: int, end: int, topic: str) -> Pars
     if title is None:
         raise ScoopitParseError(start + 1, "the post has no title")
 
-    summary, site_name = _site_from(summary)
-    insight, insight_site = _site_from(insight)
-    insight_text, tags = _insight_and_tags(insight)
+    summary, site_name = site_from(summary)
+    insight, insight_site = site_from(insight)
+    insight_text, tags = insight_and_tags(insight)
     return ParsedPost(
         title=title,
         url=None,
@@ -198,13 +196,13 @@ def _parse_text_post(lines: list[str], start: int, end: int, topic: str) -> Pars
         curated_at=curated_at,
         rescooped_from=rescooped_from,
         via=via,
-        summary=_paragraphs(summary),
+        summary=join_paragraphs(summary),
         insight=insight_text,
-        tags=_unique(tags),
+        tags=unique(tags),
         image_url=None,
         comments=[
             ParsedComment(
-                author=who, posted_at=when, text=_paragraphs(body), is_curator_insight=kind
+                author=who, posted_at=when, text=join_paragraphs(body), is_curator_insight=kind
             )
             for (who, kind, when), body in comments
         ],
