@@ -123,6 +123,26 @@ def test_private_topics_are_searched_only_by_their_members(
     assert titles("confidentiel", user=owner) == ["Plan social confidentiel"]
 
 
+def test_a_superuser_searches_every_topic(write_post: Callable[..., Post]) -> None:
+    private = make_topic(title="Secret", visibility=Topic.Visibility.PRIVATE)
+    write_post(private, "Plan social confidentiel")
+    assert titles("confidentiel", user=make_user(is_superuser=True)) == ["Plan social confidentiel"]
+    assert titles("confidentiel", user=make_user()) == []
+
+
+def test_a_hit_shows_the_post_its_topic_and_its_date(
+    corpus: Topic, write_post: Callable[..., Post]
+) -> None:
+    post = write_post(corpus, "Forum des métiers", tags=["Orientation", "Emploi"])
+    (hit,) = search("forum").hits
+    assert hit.post.pk == post.pk
+    assert hit.post.get_absolute_url() == post.get_absolute_url()
+    assert hit.post.topic.get_absolute_url() == corpus.get_absolute_url()
+    assert hit.post.topic.title == corpus.title
+    assert hit.post.curated_at == post.curated_at  # aware, on SQLite too
+    assert [tag.name for tag in hit.tags] == ["Emploi", "Orientation"]
+
+
 def test_unlisted_topics_are_left_out_of_the_global_search_but_not_their_own(
     write_post: Callable[..., Post],
 ) -> None:

@@ -186,3 +186,27 @@ def test_writers_that_open_the_same_new_shard_at_once_both_land(
     assert errors == []
     assert set(ids) <= get_backend().indexed()
     assert SearchShard.objects.filter(number=newest).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row storage")
+def test_postgresql_keeps_long_vectors_in_the_row(
+    topic: Topic, write_post: Callable[..., Post]
+) -> None:
+    # A search reads thousands of vectors: one moved out of line (PostgreSQL's default past
+    # 2 kB) is read twice as slowly. 300 distinct words make a vector of about 4 kB.
+    body = " ".join(f"mot{n}x" for n in range(300))
+    post = write_post(topic, "Un long article", main_text=body)
+    name = shards.table(get_backend().shard_of(post.pk))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.reloptions, pg_relation_size(c.reltoastrelid) FROM pg_class c "
+            "WHERE c.relname = %s",
+            [name],
+        )
+        options, toasted = cursor.fetchone()
+        cursor.execute(f"SELECT pg_column_size(document) FROM {name}")  # noqa: S608
+        (size,) = cursor.fetchone()
+    assert "toast_tuple_target=8160" in options
+    assert size > 2000
+    assert toasted == 0
+    assert titles("mot299x") == ["Un long article"]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from html import unescape
-from typing import TYPE_CHECKING, NamedTuple
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Substr
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
-from glaneur.curation.models import Membership, Post, PostTag, Topic
+from glaneur.curation.models import Membership, Post, PostTag, Tag, Topic
 
 from . import analysis, snippets
 from .backends import get_backend
@@ -29,9 +32,52 @@ class TagLink(NamedTuple):
     slug: str
 
 
+@dataclass(slots=True)
+class HitTopic:
+    id: int
+    slug: str
+    title: str
+    language: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def get_absolute_url(self) -> str:
+        return reverse("curation:topic", kwargs={"slug": self.slug})
+
+
+@dataclass(slots=True)
+class HitPost:
+    """What a hit shows of a post (templates/search/_hit.html): plain values read in one
+    query; a model instance per hit cost more than the query itself (bench/README.md)."""
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    insight: str
+    insight_html: str
+    site_name: str
+    curated_at: datetime
+    language: str
+    topic: HitTopic
+    main_text_start: str  # the main text as far as a snippet looks
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "curation:post",
+            kwargs={"slug": self.topic.slug, "post_id": self.id, "post_slug": self.slug or "-"},
+        )
+
+
 @dataclass
 class SearchHit:
-    post: Post
+    post: HitPost
     rank: float
     title_html: SafeString
     snippet_html: SafeString
@@ -68,33 +114,64 @@ def candidate_limit() -> int:
     return int(settings.GLANEUR_SEARCH_CANDIDATES)
 
 
-def _visible_posts(user: User | AnonymousUser | None, topic: Topic | None) -> QuerySet[Post]:
-    """Published posts of ``topic`` (whose visibility the caller checked), else of the
-    topics a user's search covers: public ones and those the user belongs to (private or
-    unlisted); a superuser's covers all."""
-    posts = Post.objects.filter(status=Post.Status.PUBLISHED)
-    if topic is not None:
-        return posts.filter(topic=topic)
-    if user is not None and getattr(user, "is_superuser", False):
-        return posts
-    public = Q(topic__visibility=Topic.Visibility.PUBLIC)
-    if user is not None and user.is_authenticated:
-        member_of = Membership.objects.filter(user_id=user.pk).values("topic_id")
-        return posts.filter(public | Q(topic_id__in=member_of))
-    return posts.filter(public)
-
-
-# What a hit shows (templates/search/_hit.html) and cuts its snippet from: the main text
-# is read only as far as a snippet looks, and nothing else of the post or its topic.
-HIT_FIELDS = (
+# What a hit shows (templates/search/_hit.html) and cuts its snippet from, in the order of
+# HitPost's fields; the main text is read only as far as a snippet looks.
+POST_COLUMNS = (
     "id", "slug", "title", "summary", "insight", "insight_html", "site_name", "curated_at",
-    "language", "topic__id", "topic__slug", "topic__title", "topic__language",
+    "language",
 )  # fmt: skip
+TOPIC_COLUMNS = ("id", "slug", "title", "language")
+
+
+def _hit_sql(
+    user: User | AnonymousUser | None, topic: Topic | None, count: int
+) -> tuple[str, list[Any]]:
+    """The query of ``count`` posts by id, if published and, for ``topic`` (whose
+    visibility the caller checked), in it, else in the topics a user's search covers:
+    public ones and those the user belongs to (private or unlisted); a superuser's covers
+    all. Plain SQL: the ORM took twice as long to build and read it as the database to run
+    it (bench/README.md)."""
+    post_column = {f.name: f.column for f in Post._meta.concrete_fields}
+    topic_column = {f.name: f.column for f in Topic._meta.concrete_fields}
+    columns = [f"p.{post_column[name]}" for name in POST_COLUMNS]
+    columns += [f"t.{topic_column[name]}" for name in TOPIC_COLUMNS]
+    columns.append(f"SUBSTR(p.{post_column['main_text']}, 1, {int(snippets.SCAN_CHARS)})")
+    where = [f"p.{post_column['status']} = %s"]
+    params: list[Any] = [Post.Status.PUBLISHED.value]
+    if topic is not None:
+        where.append(f"p.{post_column['topic']} = %s")
+        params.append(topic.pk)
+    elif user is None or not getattr(user, "is_superuser", False):
+        public = f"t.{topic_column['visibility']} = %s"
+        params.append(Topic.Visibility.PUBLIC.value)
+        if user is not None and user.is_authenticated:
+            member_of = f"SELECT topic_id FROM {Membership._meta.db_table} WHERE user_id = %s"  # noqa: S608
+            public = f"({public} OR t.id IN ({member_of}))"
+            params.append(user.pk)
+        where.append(public)
+    where.append(f"p.id IN ({', '.join(['%s'] * count)})")
+    return (
+        f"SELECT {', '.join(columns)} FROM {Post._meta.db_table} p "  # noqa: S608
+        f"JOIN {Topic._meta.db_table} t ON t.id = p.{post_column['topic']} "
+        f"WHERE {' AND '.join(where)}",
+        params,
+    )
+
+
+def _hit_post(row: tuple[Any, ...]) -> HitPost:
+    id_, slug, title, summary, insight, insight_html, site_name, curated_at, language = row[:9]
+    post = HitPost(
+        id_, slug, title, summary, insight, insight_html, site_name, curated_at, language,
+        topic=HitTopic(*row[9:13]), main_text_start=row[13],
+    )  # fmt: skip
+    if settings.USE_TZ and timezone.is_naive(post.curated_at):  # SQLite's, stored in UTC
+        post.curated_at = timezone.make_aware(post.curated_at, UTC)
+    return post
 
 
 def _visible_hits(
     tree: Node, *, topic: Topic | None, user: User | AnonymousUser | None, offset: int, limit: int
-) -> list[tuple[Post, float]]:
+) -> list[tuple[HitPost, float]]:
     """The visible hits ``offset`` to ``offset + limit``, best first, with their scores.
 
     The index ranks its candidates alone (no join: reading a post row to check it is
@@ -102,37 +179,43 @@ def _visible_hits(
     the visibility filter and what a hit shows, a slice a little larger than the page, in
     one query unless many of the best candidates are hidden from this user."""
     ranked = get_backend().rank(tree, topic_id=topic.pk if topic else None, limit=candidate_limit())
-    ranked.sort(key=lambda row: (-row[1], -row[0]))
+    ranked.sort(key=itemgetter(1, 0), reverse=True)  # best score first, then newest
     wanted = offset + limit
-    visible: list[tuple[Post, float]] = []
-    posts = (
-        _visible_posts(user, topic)
-        .select_related("topic")
-        .only(*HIT_FIELDS)
-        .annotate(main_text_start=Substr("main_text", 1, snippets.SCAN_CHARS))
-        .order_by()
-    )
-    start, size = 0, wanted + max(10, wanted // 4)
-    while len(visible) < wanted and start < len(ranked):
-        chunk = ranked[start : start + size]
-        found = {post.pk: post for post in posts.filter(pk__in=[pk for pk, _ in chunk])}
-        visible += [(found[pk], score) for pk, score in chunk if pk in found]
-        start, size = start + size, size * 2
+    visible: list[tuple[HitPost, float]] = []
+    start, size = 0, wanted + max(4, wanted // 5)
+    with connection.cursor() as cursor:
+        while len(visible) < wanted and start < len(ranked):
+            chunk = ranked[start : start + size]
+            sql, params = _hit_sql(user, topic, len(chunk))
+            cursor.execute(sql, [*params, *(pk for pk, _ in chunk)])
+            found = {row[0]: _hit_post(row) for row in cursor.fetchall()}
+            visible += [(found[pk], score) for pk, score in chunk if pk in found]
+            start, size = start + size, size * 2
     return visible[offset:wanted]
 
 
 def _tag_links(ids: list[int]) -> dict[int, list[TagLink]]:
-    """Each post's tags, by name, in one query of plain rows."""
+    """Each post's tags, by name, in one query of plain rows. Plain SQL: the ORM took
+    longer to compile this join than the database to run it (bench/README.md)."""
     links: dict[int, list[TagLink]] = {}
-    rows = PostTag.objects.filter(post_id__in=ids).order_by("tag__name", "tag__slug")
-    for post_id, name, slug in rows.values_list("post_id", "tag__name", "tag__slug"):
-        links.setdefault(post_id, []).append(TagLink(name, slug))
+    if not ids:
+        return links
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pt.post_id, t.name, t.slug FROM {PostTag._meta.db_table} pt "  # noqa: S608
+            f"JOIN {Tag._meta.db_table} t ON t.id = pt.tag_id "
+            f"WHERE pt.post_id IN ({marks}) ORDER BY t.name, t.slug",
+            ids,
+        )
+        for post_id, name, slug in cursor.fetchall():
+            links.setdefault(post_id, []).append(TagLink(name, slug))
     return links
 
 
-def _texts(post: Post) -> list[str]:
+def _texts(post: HitPost) -> list[str]:
     insight = unescape(strip_tags(post.insight_html)) if post.insight_html else post.insight
-    return [post.summary, insight, post.main_text_start]  # type: ignore[attr-defined]
+    return [post.summary, insight, post.main_text_start]
 
 
 def search(

@@ -6,9 +6,11 @@ positions of the matching words alone, and only the chosen extract is cut and es
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from html import escape  # what django.utils.html.escape calls, without its lazy wrapper
+from itertools import islice
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from . import analysis
@@ -18,12 +20,29 @@ SNIPPET_WORDS = 32
 SCAN_CHARS = 20_000
 
 
-def _marked(text: str, wanted: frozenset[str], language: str, start: int, end: int) -> str:
-    """``text[start:end]``, escaped, with the matching words in <mark>."""
+@lru_cache(maxsize=64)
+def _matcher(wanted: frozenset[str], language: str) -> dict[str, str | None]:
+    """Surface word → its token if it is one of ``wanted``, else None; filled as words are
+    met, and kept for the next hits of the same query (a page of them asks the same)."""
+    return {}
+
+
+def _token(
+    word: str, wanted: frozenset[str], language: str, known: dict[str, str | None]
+) -> str | None:
+    if word in known:
+        return known[word]
+    token = analysis.normalise_word(word, language)
+    known[word] = found = token if token in wanted else None
+    return found
+
+
+def _marked(text: str, hits: frozenset[str] | set[str], start: int, end: int) -> str:
+    """``text[start:end]``, escaped, with the words of ``hits`` in <mark>."""
     parts: list[str] = []
     cursor = start
     for match in analysis.WORD_RE.finditer(text, start, end):
-        if analysis.normalise_word(match.group(), language) in wanted:
+        if match.group() in hits:
             parts.append(escape(text[cursor : match.start()]))
             parts.append(f"<mark>{escape(match.group())}</mark>")
             cursor = match.end()
@@ -31,15 +50,16 @@ def _marked(text: str, wanted: frozenset[str], language: str, start: int, end: i
     return "".join(parts)
 
 
+def _hit_words(words: Iterable[str], wanted: frozenset[str], language: str) -> set[str]:
+    """The distinct surface words among ``words`` that normalise to one of ``wanted``."""
+    known = _matcher(wanted, language)
+    return {word for word in set(words) if _token(word, wanted, language, known)}
+
+
 def highlight(text: str, wanted: frozenset[str], language: str = analysis.FRENCH) -> SafeString:
     """The whole text, escaped, with matching words in <mark>."""
-    return mark_safe(_marked(text, wanted, language, 0, len(text)))  # noqa: S308
-
-
-def _matching(words: list[str], wanted: frozenset[str], language: str) -> list[int]:
-    """Positions of the words that normalise to one of ``wanted``."""
-    hits = {word for word in set(words) if analysis.normalise_word(word, language) in wanted}
-    return [i for i, word in enumerate(words) if word in hits] if hits else []
+    hits = _hit_words(analysis.WORD_RE.findall(text), wanted, language)
+    return mark_safe(_marked(text, hits, 0, len(text)))  # noqa: S308
 
 
 def _best_window(hits: list[int], size: int) -> tuple[int, int]:
@@ -65,29 +85,31 @@ def snippet(
     the start of the first text when none matches. Texts are read in order and the rest
     are skipped once a run holds every word of the query: the summary usually does, and
     the main text, the longest, is then never scanned."""
-    best: tuple[int, str, int, int] | None = None  # (hits, text, first word, word count)
+    best: tuple[int, str, int, int, set[str]] | None = None  # hits, text, first, count, words
+    known = _matcher(wanted, language)
     for text in texts:
         text = text[:SCAN_CHARS]
         words = analysis.WORD_RE.findall(text)
         if not words:
             continue
-        hits = _matching(words, wanted, language)
-        score, first = _best_window(hits, size)
+        hit_words = _hit_words(words, wanted, language)
+        positions = [i for i, word in enumerate(words) if word in hit_words] if hit_words else []
+        score, first = _best_window(positions, size)
         if best is None or score > best[0]:
-            best = (score, text, first, len(words))
-            window = {analysis.normalise_word(w, language) for w in words[first : first + size]}
+            best = (score, text, first, len(words), hit_words)
+            window = {known[words[i]] for i in positions if first <= i < first + size}
             if score and wanted <= window:
                 break
     if best is None:
         return mark_safe("")
-    _, text, first, count = best
+    _, text, first, count, hit_words = best
     last = min(count, first + size) - 1
     start, end = 0, len(text)
     if first > 0 or last < count - 1:
-        bounds = list(analysis.WORD_RE.finditer(text))
+        bounds = list(islice(analysis.WORD_RE.finditer(text), last + 1))
         start = bounds[first].start() if first > 0 else 0
         end = bounds[last].end() if last < count - 1 else len(text)
-    html = _marked(text, wanted, language, start, end).strip()
+    html = _marked(text, hit_words, start, end).strip()
     if start > 0:
         html = "… " + html
     if end < len(text):

@@ -21,6 +21,7 @@ FIELD_WEIGHTS = (
     ("title", "A"), ("summary", "B"), ("insight", "B"), ("tags", "B"), ("site", "C"),
     ("body", "D"), ("keys", "D"),
 )  # fmt: skip
+TOAST_TARGET = 8160  # the largest PostgreSQL allows: a row up to a page stays as it is
 MAX_POSITION = 16383  # PostgreSQL's limits for a tsvector
 MAX_POSITIONS_PER_LEXEME = 256
 
@@ -57,10 +58,15 @@ def tsquery(node: Node) -> str:
 class PostgresBackend(ShardedBackend):
     def create_table(self, cursor: Any, number: int) -> None:
         name = table(number)
+        # The vector stays in the row up to a full page (PostgreSQL compresses and moves
+        # out of line whatever passes 2 kB by default, a third of the vectors): a search
+        # reads thousands of vectors, and detoasting each halved its speed (bench/README.md).
         cursor.execute(
             f"CREATE TABLE {name} (rowid bigint PRIMARY KEY, "
-            "topic_id bigint NOT NULL, document tsvector NOT NULL)"
+            "topic_id bigint NOT NULL, document tsvector NOT NULL) "
+            f"WITH (toast_tuple_target = {TOAST_TARGET})"
         )
+        cursor.execute(f"ALTER TABLE {name} ALTER COLUMN document SET STORAGE MAIN")
         cursor.execute(f"CREATE INDEX {name}_topic ON {name} (topic_id, rowid)")
         if not self.bulk:  # a rebuild builds it once, at the end: several times faster
             self._index(cursor, number)
@@ -106,14 +112,18 @@ class PostgresBackend(ShardedBackend):
         topic_filter = " AND topic_id = %s" if topic_id is not None else ""
         params: list[Any] = [text, text, *([topic_id] if topic_id is not None else []), limit]
         # The newest ``limit`` matches first, ranked afterwards, so that the rank is
-        # computed for those rows only. ts_rank, not ts_rank_cd: the cover density costs
-        # about 10 µs a row for a query of several words, five times ts_rank's
-        # (bench/README.md).
+        # computed for those rows only. They are found by their row addresses alone, then
+        # read again by address: sorting whole rows (a vector is ~2 kB) cost more than
+        # the second read when the planner collects every match of the shard (a bitmap
+        # scan) before sorting. ts_rank, not ts_rank_cd: the cover density costs about
+        # 10 µs a row for a query of several words, five times ts_rank's (bench/README.md).
+        name = table(number)
         return (
             f"SELECT rowid AS post_id, ts_rank('{{{RANK_WEIGHTS}}}', document, "  # noqa: S608
-            "to_tsquery('simple', %s)) AS score "
-            f"FROM (SELECT rowid, document FROM {table(number)} "
+            f"to_tsquery('simple', %s)) AS score FROM {name} "
+            f"WHERE ctid = ANY(ARRAY(SELECT ctid FROM {name} "
             f"WHERE document @@ to_tsquery('simple', %s){topic_filter} "
-            "ORDER BY rowid DESC LIMIT %s) AS newest",
+            "ORDER BY rowid DESC LIMIT %s)) "
+            "ORDER BY rowid DESC",  # newest first: the UNION ALL's own LIMIT keeps those
             params,
         )
