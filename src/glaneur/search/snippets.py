@@ -74,6 +74,21 @@ def _best_window(hits: list[int], size: int) -> tuple[int, int]:
     return best, first
 
 
+def _span(text: str, words: list[str], first: int, last: int) -> tuple[int, int]:
+    """Where ``words[first]`` starts and ``words[last]`` ends in ``text`` (its words, in
+    order): found by str.find from word to word, since only separators lie between them.
+    Four times faster than a match object per word, which a window deep in a long main
+    text needed by the thousand."""
+    position = 0
+    for word in islice(words, first):
+        position = text.find(word, position) + len(word)
+    start = text.find(words[first], position) if first > 0 else 0
+    position = start
+    for word in islice(words, first, last + 1):
+        position = text.find(word, position) + len(word)
+    return start, (position if last < len(words) - 1 else len(text))
+
+
 def snippet(
     texts: Sequence[str],
     wanted: frozenset[str],
@@ -85,7 +100,9 @@ def snippet(
     the start of the first text when none matches. Texts are read in order and the rest
     are skipped once a run holds every word of the query: the summary usually does, and
     the main text, the longest, is then never scanned."""
-    best: tuple[int, str, int, int, set[str]] | None = None  # hits, text, first, count, words
+    best: tuple[int, str, list[str], int, set[str]] | None = (
+        None  # hits, text, words, first, hit words
+    )
     known = _matcher(wanted, language)
     for text in texts:
         text = text[:SCAN_CHARS]
@@ -96,19 +113,15 @@ def snippet(
         positions = [i for i, word in enumerate(words) if word in hit_words] if hit_words else []
         score, first = _best_window(positions, size)
         if best is None or score > best[0]:
-            best = (score, text, first, len(words), hit_words)
+            best = (score, text, words, first, hit_words)
             window = {known[words[i]] for i in positions if first <= i < first + size}
             if score and wanted <= window:
                 break
     if best is None:
         return mark_safe("")
-    _, text, first, count, hit_words = best
-    last = min(count, first + size) - 1
-    start, end = 0, len(text)
-    if first > 0 or last < count - 1:
-        bounds = list(islice(analysis.WORD_RE.finditer(text), last + 1))
-        start = bounds[first].start() if first > 0 else 0
-        end = bounds[last].end() if last < count - 1 else len(text)
+    _, text, words, first, hit_words = best
+    last = min(len(words), first + size) - 1
+    start, end = _span(text, words, first, last)
     html = _marked(text, hit_words, start, end).strip()
     if start > 0:
         html = "… " + html
