@@ -1,5 +1,6 @@
 """Upgrading an instance whose index is one table (migration 0001) keeps its rows: 0002
-moves them, already normalised, into the shards, and searches find them without a reindex."""
+moves them, already normalised, into the shards, 0004 writes the ids each shard holds, and
+searches find them without a reindex."""
 
 from __future__ import annotations
 
@@ -48,8 +49,13 @@ def test_rows_of_the_single_table_move_into_the_shards(topic: Topic) -> None:
                         [d.post_id, d.topic_id, tsvector_literal(d)],
                     )
     finally:
-        migrate([("search", "0002_shards")])
+        migrate([("search", "0004_shard_ranges")])
     assert get_backend().indexed() == {post.pk for post in posts}
+    with connection.cursor() as cursor:  # 0004: the ranges of the 50,000-post shards of 0002
+        ranges = get_backend().ranges(cursor)  # type: ignore[attr-defined]
+    assert ranges == sorted(
+        {(p.pk // 50_000 * 50_000, (p.pk // 50_000 + 1) * 50_000, p.pk // 50_000) for p in posts}
+    )
     assert len(search("summary").hits) == 3
     with connection.cursor() as cursor:
         assert "search_entry" not in connection.introspection.table_names(cursor)

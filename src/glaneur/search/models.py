@@ -8,8 +8,7 @@ from django.db import models
 class SearchShard(models.Model):
     """A shard of the index: its table (``search_index_<number>``, an FTS5 virtual table on
     SQLite, a table with a ``tsvector`` and a GIN index on PostgreSQL) holds the posts whose
-    ids are ``number × shard_size`` to ``(number + 1) × shard_size − 1`` (50,000 posts:
-    ``backends/shards.py``).
+    ids are ``start`` to ``stop`` − 1 (``backends/shards.py``).
 
     The tables are made by the back end when a post first falls in them; this model only
     lists them, so that a test flush (which empties it) leaves no shard in use: a table not
@@ -17,6 +16,8 @@ class SearchShard(models.Model):
     """
 
     number = models.PositiveIntegerField(primary_key=True)
+    start = models.BigIntegerField()
+    stop = models.BigIntegerField()
 
     class Meta:
         db_table = "search_shard"

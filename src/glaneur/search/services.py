@@ -190,8 +190,9 @@ def rebuild(*, chunk: int = 2000, workers: int | None = None) -> int:
         count += len(documents)
         logger.debug("indexed %d posts", count)
 
+    newest = Post.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with transaction.atomic():
-        backend.begin_rebuild()
+        backend.begin_rebuild(newest)
     if workers <= 1:
         for batch in _chunks_of_posts(chunk):
             write(_documents_of(batch))

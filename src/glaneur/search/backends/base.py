@@ -38,8 +38,9 @@ class Backend(Protocol):
 
     def clear(self) -> None: ...
 
-    def begin_rebuild(self) -> None:
-        """Empty the index before a full rebuild (and make bulk loading fast)."""
+    def begin_rebuild(self, newest_id: int = 0) -> None:
+        """Empty the index before a full rebuild of posts up to ``newest_id`` (and make
+        bulk loading fast)."""
 
     def end_rebuild(self) -> None:
         """Finish a rebuild (merge segments, build indexes, refresh statistics)."""

@@ -56,6 +56,10 @@ def tsquery(node: Node) -> str:
 
 
 class PostgresBackend(ShardedBackend):
+    # Small recent shards, large archive ones (shards.py; measured in bench/README.md).
+    shard_size = 10_000
+    archive_factor = 10
+
     def create_table(self, cursor: Any, number: int) -> None:
         name = table(number)
         # The vector stays in the row up to a full page (PostgreSQL compresses and moves

@@ -1,4 +1,4 @@
-"""The index in time shards: one table per ``shard_size`` consecutive post ids.
+"""The index in time shards: one table per range of consecutive post ids.
 
 Why: ranking functions read statistics of the whole table before they score a row
 (FTS5's ``bm25()`` counts every match of each phrase for its IDF; PostgreSQL scans every
@@ -9,13 +9,24 @@ first and goes back in time only while it lacks candidates: the work of a query 
 by a shard's size, whatever the size of the whole index. Scores come from each shard's own
 statistics; shards are large enough (50,000 posts) for those to agree.
 
-Which shards exist is written in ``search_shard`` (a model, so a test flush empties it):
-a shard table that exists but is not listed there holds nothing valid and is replaced.
+Shards come in two sizes. New posts land in shards of ``shard_size`` ids; a rebuild puts
+all but the newest ``recent_posts`` in archive shards ``archive_factor`` times larger. Why
+(measured on PostgreSQL, bench/README.md): finding the newest matches of a middling word
+costs either a walk of 1,000 / frequency rows or a read of every match in the shard, so the
+worst case grows with the square root of the size of the shard a search starts in: the
+newest shards are small. Older shards are read only for rarer words, where the cost is per
+shard (planning, one index lookup): they are large. SQLite keeps one size (its ``bm25()``
+counts every match of a term in a shard, which archive shards would make long again).
+
+Which shards exist, and the ids each holds (``start`` to ``stop`` − 1, both multiples of
+``shard_size``), is written in ``search_shard`` (a model, so a test flush empties it): a
+shard table that exists but is not listed there holds nothing valid and is replaced.
 """
 
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -39,16 +50,28 @@ class ShardedBackend:
     """What both back ends share: routing rows to shards, the registry, the newest-first
     walk of a search. Subclasses say how one shard table is made, written and queried."""
 
-    shard_size = 50_000  # a back end may choose its own (10,000 was tried on PostgreSQL)
+    shard_size = 50_000  # ids per shard for new posts (10,000 on PostgreSQL)
+    archive_factor = 1  # a rebuild's archive shards hold this many times more
+    recent_posts = 50_000  # at least the newest this many stay in small shards at a rebuild
     # A search asks the newest 2 shards, then if it lacks candidates the next 8, then all
     # the others: at most three statements, each planned only when needed.
     batches = (2, 8)
 
     def __init__(self) -> None:
         self.bulk = False  # inside a rebuild: tables made without their search index
+        self.archive_below = 0  # inside a rebuild: ids below go to archive shards
 
-    def shard_of(self, post_id: int) -> int:
-        return post_id // self.shard_size
+    def _new_range(self, post_id: int, taken: list[tuple[int, int, int]]) -> tuple[int, int]:
+        """The ids of the shard to make for ``post_id`` (in no shard yet): its archive
+        range during a rebuild if no shard holds any of it, else its ``shard_size`` cell
+        (never held, since every range is made of whole cells)."""
+        if post_id < self.archive_below:
+            size = self.shard_size * self.archive_factor
+            start = post_id // size * size
+            if not any(lo < start + size and start < hi for lo, hi, _ in taken):
+                return start, start + size
+        start = post_id // self.shard_size * self.shard_size
+        return start, start + self.shard_size
 
     # --- per-shard operations (the vendor's SQL) ---------------------------------------
 
@@ -81,18 +104,52 @@ class ShardedBackend:
 
     def shards(self, cursor: Any) -> list[int]:
         """The shards in use, newest first."""
-        cursor.execute(f"SELECT number FROM {REGISTRY} ORDER BY number DESC")  # noqa: S608
+        cursor.execute(f"SELECT number FROM {REGISTRY} ORDER BY start DESC")  # noqa: S608
         return [int(number) for (number,) in cursor.fetchall()]
 
-    def _ensure(self, cursor: Any, numbers: Iterable[int]) -> None:
-        wanted = set(numbers)
-        if wanted <= set(self.shards(cursor)):
-            return
-        self.lock_registry(cursor)
-        for number in sorted(wanted - set(self.shards(cursor))):
-            self.drop_table(cursor, number)  # left over from before a flush, if anything
-            self.create_table(cursor, number)
-            cursor.execute(f"INSERT INTO {REGISTRY} (number) VALUES (%s)", [number])  # noqa: S608
+    def ranges(self, cursor: Any) -> list[tuple[int, int, int]]:
+        """``(start, stop, number)`` of the shards in use, oldest first."""
+        cursor.execute(f"SELECT start, stop, number FROM {REGISTRY} ORDER BY start")  # noqa: S608
+        return [(int(lo), int(hi), int(number)) for lo, hi, number in cursor.fetchall()]
+
+    @staticmethod
+    def _find(ranges: list[tuple[int, int, int]], post_id: int) -> int | None:
+        i = bisect_right([lo for lo, _, _ in ranges], post_id) - 1
+        return ranges[i][2] if i >= 0 and post_id < ranges[i][1] else None
+
+    def number_of(self, post_id: int) -> int | None:
+        """The shard holding ``post_id``'s row, if any holds its id."""
+        with connection.cursor() as cursor:
+            return self._find(self.ranges(cursor), post_id)
+
+    def _route(self, cursor: Any, post_ids: Iterable[int]) -> dict[int, list[int]]:
+        """Shard number → the ids among ``post_ids`` it holds, making the shards missing."""
+        ids = list(post_ids)
+        ranges = self.ranges(cursor)
+        if any(self._find(ranges, post_id) is None for post_id in ids):
+            # Two writers must not both make (or one drop) the same new shard: the second
+            # waits here, then sees the first one's shard in the registry.
+            self.lock_registry(cursor)
+            ranges = self.ranges(cursor)
+            for post_id in sorted(ids):
+                if self._find(ranges, post_id) is None:
+                    ranges = self._make(cursor, *self._new_range(post_id, ranges), ranges)
+        groups: dict[int, list[int]] = defaultdict(list)
+        for post_id in ids:
+            groups[self._find(ranges, post_id)].append(post_id)  # type: ignore[index]
+        return groups
+
+    def _make(
+        self, cursor: Any, start: int, stop: int, ranges: list[tuple[int, int, int]]
+    ) -> list[tuple[int, int, int]]:
+        number = max((n for _, _, n in ranges), default=-1) + 1
+        self.drop_table(cursor, number)  # left over from before a flush, if anything
+        self.create_table(cursor, number)
+        cursor.execute(
+            f"INSERT INTO {REGISTRY} (number, start, stop) VALUES (%s, %s, %s)",  # noqa: S608
+            [number, start, stop],
+        )
+        return sorted([*ranges, (start, stop, number)])
 
     # --- the Backend protocol -----------------------------------------------------------
 
@@ -102,23 +159,21 @@ class ShardedBackend:
     def write(self, documents: Sequence[Document]) -> None:
         if not documents:
             return
-        groups: dict[int, list[Document]] = defaultdict(list)
-        for document in documents:
-            groups[self.shard_of(document.post_id)].append(document)
+        by_id = {document.post_id: document for document in documents}
         with connection.cursor() as cursor:
-            self._ensure(cursor, groups)
-            for number, group in groups.items():
-                self.write_rows(cursor, number, group)
+            for number, ids in self._route(cursor, by_id).items():
+                self.write_rows(cursor, number, [by_id[post_id] for post_id in ids])
 
     def delete(self, post_ids: Sequence[int]) -> None:
         with connection.cursor() as cursor:
-            known = set(self.shards(cursor))
+            ranges = self.ranges(cursor)
             groups: dict[int, list[int]] = defaultdict(list)
             for post_id in post_ids:
-                groups[self.shard_of(post_id)].append(post_id)
+                number = self._find(ranges, post_id)
+                if number is not None:
+                    groups[number].append(post_id)
             for number, ids in groups.items():
-                if number in known:
-                    self.delete_rows(cursor, number, ids)
+                self.delete_rows(cursor, number, ids)
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
@@ -127,12 +182,15 @@ class ShardedBackend:
                 self.drop_table(cursor, number)
             cursor.execute(f"DELETE FROM {REGISTRY}")  # noqa: S608
 
-    def begin_rebuild(self) -> None:
+    def begin_rebuild(self, newest_id: int = 0) -> None:
         self.clear()
         self.bulk = True
+        archive = self.shard_size * self.archive_factor
+        self.archive_below = max(0, newest_id - self.recent_posts) // archive * archive
 
     def end_rebuild(self) -> None:
         self.bulk = False
+        self.archive_below = 0
         with connection.cursor() as cursor:
             for number in self.shards(cursor):
                 self.finish_table(cursor, number)
