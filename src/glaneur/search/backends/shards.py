@@ -6,8 +6,9 @@ match of a middling word to find the newest ones). In a single table that work g
 the corpus: at 1,000,000 posts a common word cost 40–80 ms. Search ranks the newest
 matches first anyway (``GLANEUR_SEARCH_CANDIDATES``), so it now asks the newest shard
 first and goes back in time only while it lacks candidates: the work of a query is bounded
-by a shard's size, whatever the size of the whole index. Scores come from each shard's own
-statistics; shards are large enough (50,000 posts) for those to agree.
+by a shard's size, whatever the size of the whole index. SQLite's scores come from each
+shard's own statistics, and its shards are large enough (50,000 posts) for those to agree;
+PostgreSQL's ``ts_rank`` reads the row alone.
 
 Shards come in two sizes. New posts land in shards of ``shard_size`` ids; a rebuild puts
 all but the newest ``recent_posts`` in archive shards ``archive_factor`` times larger. Why
