@@ -59,3 +59,10 @@ def test_rows_of_the_single_table_move_into_the_shards(topic: Topic) -> None:
     assert len(search("summary").hits) == 3
     with connection.cursor() as cursor:
         assert "search_entry" not in connection.introspection.table_names(cursor)
+        if connection.vendor == "postgresql":  # 0003: the shards keep their vectors in the row
+            cursor.execute(
+                "SELECT c.reloptions FROM search_shard s "
+                "JOIN pg_class c ON c.relname = 'search_index_' || s.number"
+            )
+            options = [row[0] or [] for row in cursor.fetchall()]
+            assert options and all("toast_tuple_target=8160" in row for row in options)
