@@ -201,6 +201,21 @@ def test_snippets_are_escaped_and_highlighted(
     assert str(hit.title_html) == "Sécurité &lt;b&gt;<mark>web</mark>&lt;/b&gt;"
 
 
+def test_a_snippet_from_the_insight_shows_its_text_not_its_markup(
+    topic: Topic, write_post: Callable[..., Post]
+) -> None:
+    write_post(
+        topic,
+        "Salon",
+        summary="Rien ici.",
+        insight="Un **atelier** de [réparation](https://example.org/a?b=1&c=2) & d'orientation.",
+    )
+    snippet = str(search("réparation").hits[0].snippet_html)
+    assert "<mark>réparation</mark>" in snippet
+    assert "atelier" in snippet and "&amp; d&#x27;orientation" in snippet
+    assert "<strong>" not in snippet and "&lt;" not in snippet and "href" not in snippet
+
+
 def test_snippet_is_taken_around_the_match_in_a_long_text(
     topic: Topic, write_post: Callable[..., Post]
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+import re
 from html import unescape
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -12,7 +13,6 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
 from glaneur.curation.models import Membership, Post, PostTag, Tag, Topic
@@ -213,8 +213,13 @@ def _tag_links(ids: list[int]) -> dict[int, list[TagLink]]:
     return links
 
 
+# The insight's HTML is our own rendering of its Markdown, cleaned by nh3: its tags are well
+# formed, so a pattern removes them (Django's strip_tags parses the HTML: 130 µs an insight).
+_TAGS = re.compile(r"<[^>]*>")
+
+
 def _texts(post: HitPost) -> list[str]:
-    insight = unescape(strip_tags(post.insight_html)) if post.insight_html else post.insight
+    insight = unescape(_TAGS.sub("", post.insight_html)) if post.insight_html else post.insight
     return [post.summary, insight, post.main_text_start]
 
 
