@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-import re
 from html import unescape
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
