@@ -12,6 +12,18 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 
+def topic_path(slug: str) -> str:
+    return reverse("curation:topic", kwargs={"slug": slug})
+
+
+def post_path(topic_slug: str, post_id: int, post_slug: str) -> str:
+    """A post's page; also for views that read plain rows rather than models."""
+    return reverse(
+        "curation:post",
+        kwargs={"slug": topic_slug, "post_id": post_id, "post_slug": post_slug or "-"},
+    )
+
+
 class Topic(models.Model):
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("Public")
@@ -52,7 +64,7 @@ class Topic(models.Model):
 
     @cached_property
     def path(self) -> str:
-        return reverse("curation:topic", kwargs={"slug": self.slug})
+        return topic_path(self.slug)
 
 
 class Membership(models.Model):
@@ -184,10 +196,7 @@ class Post(models.Model):
     @cached_property
     def path(self) -> str:
         # Cached: a card links to its post several times, and reverse() adds up over a page.
-        return reverse(
-            "curation:post",
-            kwargs={"slug": self.topic.slug, "post_id": self.pk, "post_slug": self.slug or "-"},
-        )
+        return post_path(self.topic.slug, self.pk, self.slug)
 
     @cached_property
     def actions_path(self) -> str:

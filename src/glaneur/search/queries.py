@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from glaneur.curation.models import Membership, Post, PostTag, Tag, Topic
+from glaneur.curation.models import Membership, Post, PostTag, Tag, Topic, post_path, topic_path
 
 from . import analysis, snippets
 from .backends import get_backend
@@ -44,7 +43,7 @@ class HitTopic:
         return self.id
 
     def get_absolute_url(self) -> str:
-        return reverse("curation:topic", kwargs={"slug": self.slug})
+        return topic_path(self.slug)
 
 
 @dataclass(slots=True)
@@ -69,10 +68,7 @@ class HitPost:
         return self.id
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "curation:post",
-            kwargs={"slug": self.topic.slug, "post_id": self.id, "post_slug": self.slug or "-"},
-        )
+        return post_path(self.topic.slug, self.id, self.slug)
 
 
 @dataclass
