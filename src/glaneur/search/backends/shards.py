@@ -30,6 +30,7 @@ import logging
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from django.db import DatabaseError, connection
@@ -115,7 +116,7 @@ class ShardedBackend:
 
     @staticmethod
     def _find(ranges: list[tuple[int, int, int]], post_id: int) -> int | None:
-        i = bisect_right([lo for lo, _, _ in ranges], post_id) - 1
+        i = bisect_right(ranges, post_id, key=itemgetter(0)) - 1
         return ranges[i][2] if i >= 0 and post_id < ranges[i][1] else None
 
     def number_of(self, post_id: int) -> int | None:
