@@ -1,7 +1,9 @@
-"""Searching: one page of hits a user may see, in three queries whatever the page size."""
+"""Searching: one page of hits a user may see, in three to five queries whatever the page
+size (the shards, one to three rankings, the visible posts with their tags)."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -120,8 +122,16 @@ POST_COLUMNS = (
 TOPIC_COLUMNS = ("id", "slug", "title", "language")
 
 
+# A hit's tags, as a JSON array of [name, slug] pairs, read with its post: a second
+# statement cost PostgreSQL half a millisecond of planning and a round trip.
+TAGS_AGGREGATE = {
+    "postgresql": "json_agg(json_build_array(tag.name, tag.slug))",
+    "sqlite": "json_group_array(json_array(tag.name, tag.slug))",
+}
+
+
 @cache
-def _hit_columns() -> tuple[dict[str, str], dict[str, str], str]:
+def _hit_columns(vendor: str) -> tuple[dict[str, str], dict[str, str], str]:
     """The posts' and topics' column names by field, and the select list of a hit: read
     from the models once, not at every search."""
     post_column = {f.name: f.column for f in Post._meta.concrete_fields}
@@ -129,18 +139,22 @@ def _hit_columns() -> tuple[dict[str, str], dict[str, str], str]:
     columns = [f"p.{post_column[name]}" for name in POST_COLUMNS]
     columns += [f"t.{topic_column[name]}" for name in TOPIC_COLUMNS]
     columns.append(f"SUBSTR(p.{post_column['main_text']}, 1, {int(snippets.SCAN_CHARS)})")
+    columns.append(
+        f"(SELECT {TAGS_AGGREGATE[vendor]} FROM {PostTag._meta.db_table} pt "  # noqa: S608
+        f"JOIN {Tag._meta.db_table} tag ON tag.id = pt.tag_id WHERE pt.post_id = p.id)"
+    )
     return post_column, topic_column, ", ".join(columns)
 
 
 def _hit_sql(
     user: User | AnonymousUser | None, topic: Topic | None, count: int
 ) -> tuple[str, list[Any]]:
-    """The query of ``count`` posts by id, if published and, for ``topic`` (whose
+    """The query of ``count`` posts by id, with their tags, if published and, for ``topic`` (whose
     visibility the caller checked), in it, else in the topics a user's search covers:
     public ones and those the user belongs to (private or unlisted); a superuser's covers
     all. Plain SQL: the ORM took twice as long to build and read it as the database to run
     it (bench/README.md)."""
-    post_column, topic_column, select = _hit_columns()
+    post_column, topic_column, select = _hit_columns(connection.vendor)
     where = [f"p.{post_column['status']} = %s"]
     params: list[Any] = [Post.Status.PUBLISHED.value]
     if topic is not None:
@@ -163,7 +177,7 @@ def _hit_sql(
     )
 
 
-def _hit_post(row: tuple[Any, ...]) -> HitPost:
+def _hit_post(row: tuple[Any, ...]) -> tuple[HitPost, list[TagLink]]:
     id_, slug, title, summary, insight, insight_html, site_name, curated_at, language = row[:9]
     post = HitPost(
         id_, slug, title, summary, insight, insight_html, site_name, curated_at, language,
@@ -171,12 +185,15 @@ def _hit_post(row: tuple[Any, ...]) -> HitPost:
     )  # fmt: skip
     if settings.USE_TZ and timezone.is_naive(post.curated_at):  # SQLite's, stored in UTC
         post.curated_at = timezone.make_aware(post.curated_at, UTC)
-    return post
+    tags = row[14]
+    if isinstance(tags, str):  # SQLite's JSON is text
+        tags = json.loads(tags)
+    return post, sorted(TagLink(name, slug) for name, slug in tags or ())
 
 
 def _visible_hits(
     tree: Node, *, topic: Topic | None, user: User | AnonymousUser | None, offset: int, limit: int
-) -> list[tuple[HitPost, float]]:
+) -> list[tuple[HitPost, list[TagLink], float]]:
     """The visible hits ``offset`` to ``offset + limit``, best first, with their scores.
 
     The index ranks its candidates alone (no join: reading a post row to check it is
@@ -186,7 +203,7 @@ def _visible_hits(
     ranked = get_backend().rank(tree, topic_id=topic.pk if topic else None, limit=candidate_limit())
     ranked.sort(key=itemgetter(1, 0), reverse=True)  # best score first, then newest
     wanted = offset + limit
-    visible: list[tuple[HitPost, float]] = []
+    visible: list[tuple[HitPost, list[TagLink], float]] = []
     start, size = 0, wanted + max(4, wanted // 5)
     with connection.cursor() as cursor:
         while len(visible) < wanted and start < len(ranked):
@@ -194,28 +211,9 @@ def _visible_hits(
             sql, params = _hit_sql(user, topic, len(chunk))
             cursor.execute(sql, [*params, *(pk for pk, _ in chunk)])
             found = {row[0]: _hit_post(row) for row in cursor.fetchall()}
-            visible += [(found[pk], score) for pk, score in chunk if pk in found]
+            visible += [(*found[pk], score) for pk, score in chunk if pk in found]
             start, size = start + size, size * 2
     return visible[offset:wanted]
-
-
-def _tag_links(ids: list[int]) -> dict[int, list[TagLink]]:
-    """Each post's tags, by name, in one query of plain rows. Plain SQL: the ORM took
-    longer to compile this join than the database to run it (bench/README.md)."""
-    links: dict[int, list[TagLink]] = {}
-    if not ids:
-        return links
-    marks = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT pt.post_id, t.name, t.slug FROM {PostTag._meta.db_table} pt "  # noqa: S608
-            f"JOIN {Tag._meta.db_table} t ON t.id = pt.tag_id "
-            f"WHERE pt.post_id IN ({marks}) ORDER BY t.name, t.slug",
-            ids,
-        )
-        for post_id, name, slug in cursor.fetchall():
-            links.setdefault(post_id, []).append(TagLink(name, slug))
-    return links
 
 
 # The insight's HTML is our own rendering of its Markdown, cleaned by nh3: its tags are well
@@ -249,8 +247,7 @@ def search(
     )
     result.has_next = len(rows) > per_page
     rows = rows[:per_page]
-    tags = _tag_links([post.pk for post, _ in rows])
-    for post, rank in rows:
+    for post, tags, rank in rows:
         language = analysis.language_of(post.language or post.topic.language)
         result.hits.append(
             SearchHit(
@@ -258,7 +255,7 @@ def search(
                 rank=rank,
                 title_html=snippets.highlight(post.title, query.highlight, language),
                 snippet_html=snippets.snippet(_texts(post), query.highlight, language),
-                tags=tags.get(post.pk, []),
+                tags=tags,
             )
         )
     return result
