@@ -49,6 +49,24 @@ def test_a_search_ranks_the_newest_candidates_across_shards(topic: Topic) -> Non
     assert sorted((post_id for post_id, _ in found), reverse=True) == newest[:4]
 
 
+def test_the_best_across_shards_are_kept_best_first(
+    topic: Topic, write_post: Callable[..., Post]
+) -> None:
+    # Title matches score above body matches: spread over shards of three ids, so that
+    # every batch of the walk (2, 8, the rest) holds some of each.
+    for n in range(36):
+        title = f"Forum de l'alternance {n}" if n % 5 == 0 else f"Rencontre {n}"
+        write_post(topic, title, main_text="Un mot sur l'alternance.")
+    tree = parse("alternance").tree
+    every = get_backend().rank(tree, topic_id=None, limit=1000)  # type: ignore[arg-type]
+    assert len(every) == 36
+    assert every == sorted(every, key=lambda hit: (hit[1], hit[0]), reverse=True)
+    best = get_backend().rank(tree, topic_id=None, limit=1000, best=5)  # type: ignore[arg-type]
+    assert best == every[:5]
+    forums = set(Post.objects.filter(title__startswith="Forum").values_list("pk", flat=True))
+    assert {pk for pk, _ in best} <= forums
+
+
 @override_settings(GLANEUR_SEARCH_CANDIDATES=4)
 def test_the_candidate_bound_spans_shards_in_a_topic_search(
     topic: Topic, write_post: Callable[..., Post]

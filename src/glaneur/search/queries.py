@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from html import unescape
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
@@ -200,19 +199,27 @@ def _visible_hits(
     visible costs more than ranking it); then the best ones are read from the posts with
     the visibility filter and what a hit shows, a slice a little larger than the page, in
     one query unless many of the best candidates are hidden from this user."""
-    ranked = get_backend().rank(tree, topic_id=topic.pk if topic else None, limit=candidate_limit())
-    ranked.sort(key=itemgetter(1, 0), reverse=True)  # best score first, then newest
+    backend, topic_id = get_backend(), (topic.pk if topic else None)
     wanted = offset + limit
+    size = best = wanted + max(4, wanted // 5)
+    ranked = backend.rank(tree, topic_id=topic_id, limit=candidate_limit(), best=best)
     visible: list[tuple[HitPost, list[TagLink], float]] = []
-    start, size = 0, wanted + max(4, wanted // 5)
+    start = 0
     with connection.cursor() as cursor:
-        while len(visible) < wanted and start < len(ranked):
+        while len(visible) < wanted:
+            if start >= len(ranked):
+                if len(ranked) < best:  # every candidate was read
+                    break
+                # Many of the best are hidden from this user: rank again, keeping more.
+                best *= 4
+                ranked = backend.rank(tree, topic_id=topic_id, limit=candidate_limit(), best=best)
+                continue
             chunk = ranked[start : start + size]
             sql, params = _hit_sql(user, topic, len(chunk))
             cursor.execute(sql, [*params, *(pk for pk, _ in chunk)])
             found = {row[0]: _hit_post(row) for row in cursor.fetchall()}
             visible += [(*found[pk], score) for pk, score in chunk if pk in found]
-            start, size = start + size, size * 2
+            start, size = start + len(chunk), size * 2
     return visible[offset:wanted]
 
 

@@ -45,9 +45,11 @@ class Backend(Protocol):
     def end_rebuild(self) -> None:
         """Finish a rebuild (merge segments, build indexes, refresh statistics)."""
 
-    def rank(self, tree: Node, *, topic_id: int | None, limit: int) -> list[tuple[int, float]]:
-        """``(post_id, score)`` (higher is better) of the ``limit`` newest posts matching
-        ``tree``, in no particular order."""
+    def rank(
+        self, tree: Node, *, topic_id: int | None, limit: int, best: int | None = None
+    ) -> list[tuple[int, float]]:
+        """``(post_id, score)`` of the ``best`` (default: all) highest scores among the
+        ``limit`` newest posts matching ``tree``, highest first, then the newest."""
         ...
 
     def indexed(self) -> set[int]:

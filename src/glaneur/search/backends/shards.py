@@ -30,6 +30,7 @@ import logging
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from heapq import nlargest
 from operator import itemgetter
 from typing import Any
 
@@ -42,6 +43,11 @@ logger = logging.getLogger(__name__)
 
 REGISTRY = "search_shard"
 TABLE_PREFIX = "search_index_"
+
+
+def _best_first(hit: tuple[int, float]) -> tuple[float, int]:
+    """Higher score first, then the newer post."""
+    return hit[1], hit[0]
 
 
 def table(number: int) -> str:
@@ -197,9 +203,11 @@ class ShardedBackend:
             for number in self.shards(cursor):
                 self.finish_table(cursor, number)
 
-    def rank(self, tree: Node, *, topic_id: int | None, limit: int) -> list[tuple[int, float]]:
+    def rank(
+        self, tree: Node, *, topic_id: int | None, limit: int, best: int | None = None
+    ) -> list[tuple[int, float]]:
         try:
-            return self._rank(tree, topic_id, limit)
+            return self._rank(tree, topic_id, limit, best or limit)
         except DatabaseError:
             # A rebuild dropped a shard between the registry's read and the search: read
             # the registry again. Inside a transaction the error stands (PostgreSQL has
@@ -207,42 +215,59 @@ class ShardedBackend:
             if connection.in_atomic_block:
                 raise
             logger.info("a shard went away during a search: asking again")
-            return self._rank(tree, topic_id, limit)
+            return self._rank(tree, topic_id, limit, best or limit)
 
-    def _rank(self, tree: Node, topic_id: int | None, limit: int) -> list[tuple[int, float]]:
+    def _rank(
+        self, tree: Node, topic_id: int | None, limit: int, best: int
+    ) -> list[tuple[int, float]]:
         # The newest shards first (the newest may hold only a few posts), then older ones
         # only while candidates are lacking: a common word reads one or two shards, and
         # only a rare one has all of them planned.
         with connection.cursor() as cursor:
             numbers = self.shards(cursor)
             found: list[tuple[int, float]] = []
-            start = 0
+            candidates = start = 0
             for size in (*self.batches, len(numbers)):
-                if len(found) >= limit or start >= len(numbers):
+                if candidates >= limit or start >= len(numbers):
                     break
                 batch = numbers[start : start + size]
-                found += self._rank_in(cursor, batch, tree, topic_id, limit - len(found))
+                rows, count = self._rank_in(cursor, batch, tree, topic_id, limit - candidates, best)
+                # Each statement's best are among the best of its own candidates.
+                found = nlargest(best, found + rows, key=_best_first) if found else rows
+                candidates += count
                 start += size
             return found
 
     def _rank_in(
-        self, cursor: Any, numbers: list[int], tree: Node, topic_id: int | None, limit: int
-    ) -> list[tuple[int, float]]:
+        self,
+        cursor: Any,
+        numbers: list[int],
+        tree: Node,
+        topic_id: int | None,
+        limit: int,
+        best: int,
+    ) -> tuple[list[tuple[int, float]], int]:
+        """The ``best`` of the ``limit`` newest matches in these shards, best first, and
+        how many matches there were (up to ``limit``)."""
         # One statement for several shards: SQLite and PostgreSQL both run the arms of a
-        # UNION ALL in order and stop once the outer LIMIT is met, so the older shards are
-        # not read at all when the newer ones hold enough matches.
+        # UNION ALL in order and stop once its LIMIT is met, so the older shards are not
+        # read at all when the newer ones hold enough matches. The database keeps the best
+        # (a thousand rows sent and sorted in Python cost half a millisecond more).
         if not numbers:
-            return []
+            return [], 0
         arms, params = [], []
         for number in numbers:
             sql, arm_params = self.rank_sql(number, tree, topic_id, limit)
             arms.append(f"SELECT * FROM ({sql}) AS shard_{number}")  # noqa: S608
             params += arm_params
-        cursor.execute(" UNION ALL ".join(arms) + " LIMIT %s", [*params, limit])
-        # Both drivers already give an int and a float: a Python loop over a thousand rows
-        # to convert them cost half a millisecond.
-        rows: list[tuple[int, float]] = cursor.fetchall()
-        return rows
+        cursor.execute(
+            "SELECT post_id, score, COUNT(*) OVER () FROM ("  # noqa: S608
+            + " UNION ALL ".join(arms)
+            + " LIMIT %s) AS candidates ORDER BY score DESC, post_id DESC LIMIT %s",
+            [*params, limit, best],
+        )
+        rows = cursor.fetchall()
+        return [(post_id, score) for post_id, score, _ in rows], (rows[0][2] if rows else 0)
 
     def indexed(self) -> set[int]:
         """Every post id in the index (for tests and checks: reads the whole index)."""
