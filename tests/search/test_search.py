@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from glaneur.curation.models import Membership, Post, Topic
 from glaneur.search.services import search
@@ -141,6 +142,24 @@ def test_a_hit_shows_the_post_its_topic_and_its_date(
     assert hit.post.topic.title == corpus.title
     assert hit.post.curated_at == post.curated_at  # aware, on SQLite too
     assert [tag.name for tag in hit.tags] == ["Emploi", "Orientation"]
+
+
+def test_the_hit_query_is_planned_once_per_connection_on_postgresql(
+    corpus: Topic, write_post: Callable[..., Post]
+) -> None:
+    member = make_user()
+    add_member(corpus, member, Membership.Role.CONTRIBUTOR)
+    pages = [search("emploi", user=user) for user in (None, None, member, member, member)]
+    # The same hits whichever way the statement ran (first plain, then prepared).
+    assert len({tuple(hit.post.pk for hit in page.hits) for page in pages}) == 1
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [row[0] for row in cursor.fetchall()]
+            # One per kind of visibility rule met twice: anonymous, then a member's.
+            assert len([text for text in prepared if "ANY(" in text and "json_agg" in text]) == 2
+        else:
+            assert connection.settings_dict["OPTIONS"].get("prepare_threshold") is None
 
 
 def test_unlisted_topics_are_left_out_of_the_global_search_but_not_their_own(

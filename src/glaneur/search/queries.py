@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -146,13 +147,14 @@ def _hit_columns(vendor: str) -> tuple[dict[str, str], dict[str, str], str]:
 
 
 def _hit_sql(
-    user: User | AnonymousUser | None, topic: Topic | None, count: int
+    user: User | AnonymousUser | None, topic: Topic | None, ids: list[int]
 ) -> tuple[str, list[Any]]:
-    """The query of ``count`` posts by id, with their tags, if published and, for ``topic`` (whose
-    visibility the caller checked), in it, else in the topics a user's search covers:
-    public ones and those the user belongs to (private or unlisted); a superuser's covers
-    all. Plain SQL: the ORM took twice as long to build and read it as the database to run
-    it (bench/README.md)."""
+    """The query of the posts ``ids``, with their tags, if published and, for ``topic``
+    (whose visibility the caller checked), in it, else in the topics a user's search
+    covers: public ones and those the user belongs to (private or unlisted); a superuser's
+    covers all. Plain SQL: the ORM took twice as long to build and read it as the database
+    to run it (bench/README.md). On PostgreSQL the ids are one array, so that the text is
+    the same at every search and the statement is prepared (``_hits_cursor``)."""
     post_column, topic_column, select = _hit_columns(connection.vendor)
     where = [f"p.{post_column['status']} = %s"]
     params: list[Any] = [Post.Status.PUBLISHED.value]
@@ -167,13 +169,39 @@ def _hit_sql(
             public = f"({public} OR t.id IN ({member_of}))"
             params.append(user.pk)
         where.append(public)
-    where.append(f"p.id IN ({', '.join(['%s'] * count)})")
+    if connection.vendor == "postgresql":
+        where.append("p.id = ANY(%s::bigint[])")
+        params.append(ids)
+    else:
+        where.append(f"p.id IN ({', '.join(['%s'] * len(ids))})")
+        params += ids
     return (
         f"SELECT {select} FROM {Post._meta.db_table} p "  # noqa: S608
         f"JOIN {Topic._meta.db_table} t ON t.id = p.{post_column['topic']} "
         f"WHERE {' AND '.join(where)}",
         params,
     )
+
+
+def _hits_cursor() -> CursorWrapper:
+    """A cursor for the hit query. On PostgreSQL one that binds parameters on the server
+    (Django's binds them in the client, which psycopg cannot prepare): the hit query is
+    then prepared from its second run on a connection (``prepare_threshold`` in settings)
+    and planned once, not at every search (half a millisecond, bench/README.md)."""
+    if (
+        connection.vendor != "postgresql"
+        or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None
+    ):
+        return connection.cursor()
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+        ServerBindingCursor,
+    )
+
+    connection.ensure_connection()
+    cursor = ServerBindingCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
 
 
 def _hit_post(row: tuple[Any, ...]) -> tuple[HitPost, list[TagLink]]:
@@ -205,7 +233,7 @@ def _visible_hits(
     ranked = backend.rank(tree, topic_id=topic_id, limit=candidate_limit(), best=best)
     visible: list[tuple[HitPost, list[TagLink], float]] = []
     start = 0
-    with connection.cursor() as cursor:
+    with _hits_cursor() as cursor:
         while len(visible) < wanted:
             if start >= len(ranked):
                 if len(ranked) < best:  # every candidate was read
@@ -215,8 +243,8 @@ def _visible_hits(
                 ranked = backend.rank(tree, topic_id=topic_id, limit=candidate_limit(), best=best)
                 continue
             chunk = ranked[start : start + size]
-            sql, params = _hit_sql(user, topic, len(chunk))
-            cursor.execute(sql, [*params, *(pk for pk, _ in chunk)])
+            sql, params = _hit_sql(user, topic, [pk for pk, _ in chunk])
+            cursor.execute(sql, params)
             found = {row[0]: _hit_post(row) for row in cursor.fetchall()}
             visible += [(*found[pk], score) for pk, score in chunk if pk in found]
             start, size = start + len(chunk), size * 2

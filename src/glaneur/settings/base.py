@@ -144,9 +144,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # memory it costs about a sequential one. At 4 the planner walked 6,500 index rows where
     # a bitmap of 1,500 matches took half the time (bench/README.md). Empty: the server's.
     _page_cost = os.environ.get("GLANEUR_PG_RANDOM_PAGE_COST", "1.1")
+    DATABASES["default"].setdefault("OPTIONS", {})
     if _page_cost:
-        DATABASES["default"].setdefault("OPTIONS", {})
         DATABASES["default"]["OPTIONS"]["options"] = f"-c random_page_cost={float(_page_cost)}"
+    # Statements run through a server-binding cursor (only the search's hit query: Django's
+    # own cursors bind in the client and are never prepared) are prepared from their second
+    # run on a connection. Empty: never (PgBouncer in transaction mode before 1.21).
+    _prepare = os.environ.get("GLANEUR_PG_PREPARE_THRESHOLD", "1")
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = int(_prepare) if _prepare else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -269,7 +274,7 @@ GLANEUR_POSTS_PER_PAGE = int(os.environ.get("GLANEUR_POSTS_PER_PAGE", "30"))
 # rules: explicit host:port pairs (tests use it for their loopback fixture server).
 # Search: how many of the newest matches are ranked, and how many processes normalise
 # text during `glaneur reindex` (0: one per core).
-GLANEUR_SEARCH_CANDIDATES = int(os.environ.get("GLANEUR_SEARCH_CANDIDATES", "1000"))
+GLANEUR_SEARCH_CANDIDATES = int(os.environ.get("GLANEUR_SEARCH_CANDIDATES", "500"))
 GLANEUR_INDEX_WORKERS = int(os.environ.get("GLANEUR_INDEX_WORKERS", "0"))
 
 GLANEUR_FETCH_ALLOW = env_list("GLANEUR_FETCH_ALLOW")
