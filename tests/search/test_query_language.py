@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from glaneur.search import analysis
 from glaneur.search.backends.postgres import tsquery
 from glaneur.search.backends.sqlite import match_expression
 from glaneur.search.query import And, Either, Or, Phrase, parse
@@ -86,3 +87,18 @@ QUERY_ALPHABET = st.sampled_from(
 def test_any_string_searches_without_error(db: Any, text: str) -> None:
     page = search(text)
     assert page.hits == []
+
+
+def test_terms_say_what_an_extract_must_show() -> None:
+    query = parse("économie (jeunes OR apprentis) #insertion -stage")
+    economie, group, tag = query.terms
+    assert len(economie) == 2 and all(len(tokens) == 1 for tokens in economie)  # fr, en
+    assert set().union(*economie) == {
+        analysis.normalise_word("économie", lang) for lang in ("fr", "en")
+    }
+    assert analysis.normalise_word("jeunes") in set().union(*group)
+    assert analysis.normalise_word("apprentis") in set().union(*group)
+    assert tag == (frozenset(),)
+    assert not any(
+        analysis.normalise_word("stage") in tokens for term in query.terms for tokens in term
+    )

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from glaneur.search import analysis, snippets
+from glaneur.search.query import parse
 
 # Words, accents, digits, underscores, apostrophes, markup and spaces: what separates
 # words and what does not.
@@ -35,3 +36,23 @@ def test_a_match_deep_in_a_long_main_text_is_cut_around() -> None:
     assert "<mark>xylophone</mark>" in html
     assert html.startswith("… ") and html.endswith(" …")
     assert len(html) < 400
+
+
+def test_a_summary_covering_every_term_is_enough() -> None:
+    # "économie" is "econom" in French and "economi" in English: either spelling covers
+    # the word, so the summary suffices and the main text (more matches) is not read.
+    query = parse("économie sociale")
+    summary = "Un forum de l'économie sociale à Pau."
+    main = "L'économie sociale et l'économie solidaire : économie, sociale, économie. " * 3
+    html = str(snippets.snippet([summary, "", main], query.highlight, terms=query.terms))
+    assert html == "Un forum de l&#x27;<mark>économie</mark> <mark>sociale</mark> à Pau."
+    # Without the terms every token is wanted, both spellings included: the main text's
+    # busier window wins.
+    assert str(snippets.snippet([summary, "", main], query.highlight)).startswith("L&#x27;")
+
+
+def test_a_tag_query_shows_the_start_of_the_summary() -> None:
+    query = parse("#insertion")
+    texts = ["Un résumé court.", "Un avis.", "Un long texte sur l'insertion."]
+    html = str(snippets.snippet(texts, query.highlight, terms=query.terms))
+    assert html == "Un résumé court."

@@ -289,7 +289,9 @@ def search(
                 post=post,
                 rank=rank,
                 title_html=snippets.highlight(post.title, query.highlight, language),
-                snippet_html=snippets.snippet(_texts(post), query.highlight, language),
+                snippet_html=snippets.snippet(
+                    _texts(post), query.highlight, language, terms=query.terms
+                ),
                 tags=tags,
             )
         )

@@ -56,6 +56,10 @@ class Query:
     text: str
     tree: Node | None
     highlight: frozenset[str] = field(default_factory=frozenset)
+    # What an extract must show to cover the query: for each of its terms, the sets of
+    # tokens any one of which does (a word's French or English spelling, either side of an
+    # OR). A tag needs nothing: it does not show in the text.
+    terms: tuple[tuple[frozenset[str], ...], ...] = ()
 
 
 _LEXER = re.compile(
@@ -192,8 +196,27 @@ def _positive_tokens(node: Node | None) -> set[str]:
     return set().union(*(_positive_tokens(child) for child in node.include))
 
 
+def _alternatives(node: Node) -> tuple[frozenset[str], ...]:
+    if isinstance(node, Phrase):
+        return (frozenset() if node.tag else frozenset(node.tokens),)
+    if isinstance(node, Either):
+        return tuple(alt for option in node.options for alt in _alternatives(option))
+    if isinstance(node, Or):
+        return tuple(alt for child in node.children for alt in _alternatives(child))
+    return (frozenset(_positive_tokens(node)),)  # a group inside an OR: all its words
+
+
+def _terms(tree: Node | None) -> tuple[tuple[frozenset[str], ...], ...]:
+    if tree is None:
+        return ()
+    children = tree.include if isinstance(tree, And) else (tree,)
+    return tuple(_alternatives(child) for child in children)
+
+
 def parse(text: str) -> Query:
     """Parse what a person typed; never raises."""
     text = text[:MAX_QUERY_LENGTH]
     tree = _Parser(_lex(text)).parse()
-    return Query(text=text, tree=tree, highlight=frozenset(_positive_tokens(tree)))
+    return Query(
+        text=text, tree=tree, highlight=frozenset(_positive_tokens(tree)), terms=_terms(tree)
+    )

@@ -106,12 +106,17 @@ def snippet(
     wanted: frozenset[str],
     language: str = analysis.FRENCH,
     *,
+    terms: Sequence[Sequence[frozenset[str]]] | None = None,
     size: int = SNIPPET_WORDS,
 ) -> SafeString:
     """The run of ``size`` words, from any of ``texts``, holding the most matching words;
     the start of the first text when none matches. Texts are read in order and the rest
-    are skipped once a run holds every word of the query: the summary usually does, and
-    the main text, the longest, is then never scanned."""
+    are skipped once a run covers the query: the summary usually does, and the main text,
+    the longest, is then never scanned. ``terms`` says what covers it (``Query.terms``:
+    for each term, the sets of tokens any one of which shows it); by default every token
+    of ``wanted``."""
+    if terms is None:
+        terms = [(frozenset({token}),) for token in wanted]
     best: tuple[int, str, list[str], int, set[str]] | None = (
         None  # hits, text, words, first, hit words
     )
@@ -121,13 +126,13 @@ def snippet(
         words = analysis.WORD_RE.findall(text)
         if not words:
             continue
-        hit_words = matcher.hits(words)
+        hit_words = matcher.hits(words) if wanted else set()
         positions = [i for i, word in enumerate(words) if word in hit_words] if hit_words else []
         score, first = _best_window(positions, size)
         if best is None or score > best[0]:
             best = (score, text, words, first, hit_words)
             window = {matcher.token[words[i]] for i in positions if first <= i < first + size}
-            if score and wanted <= window:
+            if all(any(tokens <= window for tokens in term) for term in terms):
                 break
     if best is None:
         return mark_safe("")
