@@ -4,6 +4,7 @@ shards, and a shard table left over from before a flush is replaced, not reused.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
@@ -17,7 +18,7 @@ from glaneur.curation.services import update_post
 from glaneur.search.backends import get_backend, shards
 from glaneur.search.models import SearchShard
 from glaneur.search.query import parse
-from glaneur.search.services import index_posts, rebuild, remove_posts, search
+from glaneur.search.services import index_posts, merge_shards, rebuild, remove_posts, search
 from tests.factories import make_posts
 
 pytestmark = pytest.mark.django_db
@@ -191,6 +192,83 @@ def test_after_a_rebuild_new_posts_get_small_shards_and_old_ones_stay_in_theirs(
     assert_disjoint_and_covering({post.pk for post in fresh})
 
 
+def test_the_worker_gathers_the_small_shards_of_older_posts(
+    topic: Topic, curator: Any, archives: None, write_post: Callable[..., Post]
+) -> None:
+    old = write_post(topic, "Forum de l'alternance")
+    posts = [old, *make_posts(topic, 29)]
+    ids = {post.pk for post in posts}
+    index_posts(ids)
+    tree = parse("summary OR alternance").tree
+    found = get_backend().rank(tree, topic_id=None, limit=1000)  # type: ignore[arg-type]
+    before = {post_id for post_id, _ in found}
+    assert {hi - lo for lo, hi in ranges()} == {3}
+    assert merge_shards() >= 1
+    below = max(0, max(ids) - 6) // 12 * 12
+    spans = ranges()
+    # Below the newest posts no archive cell keeps two small shards; the newest stay small.
+    small = Counter(lo // 12 for lo, hi in spans if hi - lo == 3 and hi <= below)
+    assert all(count == 1 for count in small.values())
+    assert {hi - lo for lo, hi in spans if lo >= below} == {3}
+    assert_disjoint_and_covering(ids)
+    assert get_backend().indexed() == ids
+    # The same matches (SQLite's bm25 scores change: they come from each shard's statistics).
+    found = get_backend().rank(tree, topic_id=None, limit=1000)  # type: ignore[arg-type]
+    assert {post_id for post_id, _ in found} == before == ids
+    assert merge_shards() == 0  # nothing left to gather
+    # The old post's row now lives in an archive shard: edits reach it there.
+    update_post(old, by=curator, title="Forum de l'apprentissage")
+    index_posts([old.pk])
+    assert titles("apprentissage") == ["Forum de l'apprentissage"]
+    assert titles("alternance") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_during_a_merge_lands_in_the_archive_shard(
+    topic: Topic, curator: Any, archives: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from django.db import connections
+
+    posts = make_posts(topic, 30)
+    index_posts(post.pk for post in posts)
+    old = min(posts, key=lambda post: post.pk)
+    backend_class = type(get_backend())
+    real_copy = backend_class.copy_rows
+    copying = threading.Event()
+
+    def slow_copy(self: Any, cursor: Any, source: int, target: int) -> None:
+        copying.set()
+        time.sleep(0.3)  # the edit arrives while the small shards are locked
+        real_copy(self, cursor, source, target)
+
+    monkeypatch.setattr(backend_class, "copy_rows", slow_copy)
+    errors: list[BaseException] = []
+
+    def merge() -> None:
+        try:
+            merge_shards()
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    merging = threading.Thread(target=merge)
+    merging.start()
+    assert copying.wait(10)
+    Post.objects.filter(pk=old.pk).update(title="Forum de l'apprentissage")
+    index_posts([old.pk])
+    merging.join()
+    assert errors == []
+    assert titles("apprentissage") == ["Forum de l'apprentissage"]
+    archived = get_backend().number_of(old.pk)  # type: ignore[attr-defined]
+    start, stop = SearchShard.objects.values_list("start", "stop").get(number=archived)
+    assert stop - start == 12
+    assert get_backend().indexed() == {post.pk for post in posts}
+
+
 def test_a_post_indexed_during_a_rebuild_keeps_the_shards_disjoint(
     topic: Topic, archives: None
 ) -> None:
@@ -304,3 +382,14 @@ def test_a_long_post_is_stored_whole_and_found(
     assert size > 2000
     assert toasted == 0
     assert float(page_cost) == 1.1
+
+
+def test_the_worker_schedules_the_merge_hourly() -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from glaneur.curation.scheduler import JOBS, run_due
+
+    (job,) = [job for job in JOBS if job.name == "search-merge-shards"]
+    assert job.every.total_seconds() == 3600
+    assert "search-merge-shards" in run_due(owner="test")
+    assert DBTaskResult.objects.filter(task_path="glaneur.search.tasks.merge_shards").count() == 1

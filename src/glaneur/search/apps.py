@@ -1,5 +1,13 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _enqueue_merge() -> None:
+    from .tasks import merge_shards
+
+    merge_shards.enqueue()
 
 
 class SearchConfig(AppConfig):
@@ -7,6 +15,11 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
+        from glaneur.curation.scheduler import register
+
         from . import signals
 
         signals.connect()
+        # Hourly: gathering small shards copies rows and builds an index (seconds), so
+        # the scheduler hands it to a task worker.
+        register("search-merge-shards", timedelta(hours=1), _enqueue_merge)

@@ -16,14 +16,14 @@ from multiprocessing.pool import AsyncResult
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from glaneur.curation.models import Post, PostTag
 
 from . import analysis
-from .backends import Document, get_backend
+from .backends import Backend, Document, get_backend
 from .queries import SearchHit, SearchPage, search
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ __all__ = [
     "SearchPage",
     "document_for",
     "index_posts",
+    "merge_shards",
     "rebuild",
     "remove_posts",
     "search",
@@ -136,12 +137,33 @@ def index_posts(post_ids: Iterable[int]) -> None:
     ids = sorted(set(post_ids))
     backend = get_backend()
     for chunk in _chunks(ids):
-        with transaction.atomic():
-            posts = _texts(Post.objects.filter(pk__in=chunk))
-            gone = set(chunk) - {post.post_id for post in posts}
-            if gone:
-                backend.delete(sorted(gone))
-            backend.write(_documents(posts))
+        try:
+            _index_chunk(backend, chunk)
+        except DatabaseError:
+            # A merge of shards (``merge_shards``) dropped the one these rows were routed
+            # to while this waited for it: route them again. Inside an outer transaction
+            # the error stands (PostgreSQL has aborted it).
+            if transaction.get_connection().in_atomic_block:
+                raise
+            logger.info("a shard went away while indexing: routing again")
+            _index_chunk(backend, chunk)
+
+
+def _index_chunk(backend: Backend, chunk: list[int]) -> None:
+    with transaction.atomic():
+        posts = _texts(Post.objects.filter(pk__in=chunk))
+        gone = set(chunk) - {post.post_id for post in posts}
+        if gone:
+            backend.delete(sorted(gone))
+        backend.write(_documents(posts))
+
+
+def merge_shards() -> int:
+    """Gather the small shards of older posts into archive shards, as ``rebuild`` lays
+    them out (PostgreSQL; SQLite's shards have one size): the worker runs it hourly, so
+    searches for rare words stay as fast between rebuilds. Returns how many were made."""
+    newest = Post.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return get_backend().merge(newest)
 
 
 def remove_posts(post_ids: Iterable[int]) -> None:

@@ -45,6 +45,10 @@ class Backend(Protocol):
     def end_rebuild(self) -> None:
         """Finish a rebuild (merge segments, build indexes, refresh statistics)."""
 
+    def merge(self, newest_id: int) -> int:
+        """Gather small shards of older posts into archive shards; how many were made."""
+        ...
+
     def rank(
         self, tree: Node, *, topic_id: int | None, limit: int, best: int | None = None
     ) -> list[tuple[int, float]]:

@@ -82,6 +82,15 @@ class PostgresBackend(ShardedBackend):
     def drop_table(self, cursor: Any, number: int) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {table(number)}")
 
+    def copy_rows(self, cursor: Any, source: int, target: int) -> None:
+        cursor.execute(
+            f"INSERT INTO {table(target)} (rowid, topic_id, document) "  # noqa: S608
+            f"SELECT rowid, topic_id, document FROM {table(source)}"
+        )
+
+    def lock_for_merge(self, cursor: Any, number: int) -> None:
+        cursor.execute(f"LOCK TABLE {table(number)} IN EXCLUSIVE MODE")
+
     def lock_registry(self, cursor: Any) -> None:
         # Two writers must not both create (or one drop) the same new shard: the second
         # waits here, then sees the first one's shard in the registry.

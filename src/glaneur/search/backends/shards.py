@@ -34,7 +34,7 @@ from heapq import nlargest
 from operator import itemgetter
 from typing import Any
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 
 from ..query import Node
 from .base import Document
@@ -105,8 +105,16 @@ class ShardedBackend:
         """A SELECT of ``(post_id, score)`` for the ``limit`` newest matches in one shard."""
         raise NotImplementedError
 
+    def copy_rows(self, cursor: Any, source: int, target: int) -> None:
+        """Every row of shard ``source`` into shard ``target`` (a merge)."""
+        raise NotImplementedError
+
     def lock_registry(self, cursor: Any) -> None:
         """Serialise the creation of shards between writers (SQLite's writes already are)."""
+
+    def lock_for_merge(self, cursor: Any, number: int) -> None:
+        """Keep writers out of a shard being merged (readers go on); SQLite's transaction
+        already holds the only write lock."""
 
     # --- the registry -------------------------------------------------------------------
 
@@ -202,6 +210,62 @@ class ShardedBackend:
         with connection.cursor() as cursor:
             for number in self.shards(cursor):
                 self.finish_table(cursor, number)
+
+    def merge(self, newest_id: int) -> int:
+        """Gather the small shards of posts older than the newest ``recent_posts`` into
+        archive shards, as a rebuild lays them out; returns how many were made. Between
+        rebuilds new posts fill small shards, and each costs a search for a rare word its
+        planning and an index lookup: the worker runs this hourly (``services``)."""
+        size = self.shard_size * self.archive_factor
+        if size <= self.shard_size:
+            return 0
+        below = max(0, newest_id - self.recent_posts) // size * size
+        with connection.cursor() as cursor:
+            cells = sorted(
+                {lo // size * size for lo, hi, _ in self.ranges(cursor) if hi - lo < size}
+            )
+        made = 0
+        for cell in cells:
+            if cell + size <= below:
+                made += self._merge_cell(cell, cell + size)
+        return made
+
+    def _merge_cell(self, start: int, stop: int) -> int:
+        # One transaction a cell: writers to these posts wait a few seconds at most (the
+        # copy and the new table's index), searches go on reading the small shards until
+        # the commit, then find the archive one (``rank`` asks again if a shard went away).
+        with transaction.atomic(), connection.cursor() as cursor:
+            self.lock_registry(cursor)
+            ranges = self.ranges(cursor)
+            inside = [r for r in ranges if start <= r[0] and r[1] <= stop]
+            crossing = [r for r in ranges if r[0] < stop and start < r[1] and r not in inside]
+            if len(inside) < 2 or crossing:
+                return 0
+            for _, _, number in inside:
+                self.lock_for_merge(cursor, number)
+            target = max(number for _, _, number in ranges) + 1
+            self.drop_table(cursor, target)  # left over from before a flush, if anything
+            self.bulk, bulk = True, self.bulk  # the index built once, after the copy
+            try:
+                self.create_table(cursor, target)
+            finally:
+                self.bulk = bulk
+            for _, _, number in inside:
+                self.copy_rows(cursor, number, target)
+            numbers = [number for _, _, number in inside]
+            cursor.execute(
+                f"DELETE FROM {REGISTRY} WHERE number IN ({', '.join(['%s'] * len(numbers))})",  # noqa: S608
+                numbers,
+            )
+            cursor.execute(
+                f"INSERT INTO {REGISTRY} (number, start, stop) VALUES (%s, %s, %s)",  # noqa: S608
+                [target, start, stop],
+            )
+            for number in numbers:
+                self.drop_table(cursor, number)
+            self.finish_table(cursor, target)
+        logger.info("search shards %s merged into %s (%d–%d)", numbers, target, start, stop)
+        return 1
 
     def rank(
         self, tree: Node, *, topic_id: int | None, limit: int, best: int | None = None

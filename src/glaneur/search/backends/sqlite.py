@@ -62,6 +62,13 @@ class SqliteBackend(ShardedBackend):
                 chunk,
             )
 
+    def copy_rows(self, cursor: Any, source: int, target: int) -> None:
+        columns = ", ".join(COLUMNS)
+        cursor.execute(
+            f"INSERT INTO {table(target)} (rowid, {columns}) "  # noqa: S608
+            f"SELECT rowid, {columns} FROM {table(source)}"
+        )
+
     def finish_table(self, cursor: Any, number: int) -> None:
         # Merge the table's segments into one: fewer b-trees to visit per query.
         name = table(number)
