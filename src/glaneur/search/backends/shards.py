@@ -252,6 +252,9 @@ class ShardedBackend:
                 self.bulk = bulk
             for _, _, number in inside:
                 self.copy_rows(cursor, number, target)
+            # Indexed before the small shards are dropped: dropping waits for the searches
+            # reading them and holds the next ones until the commit, which is then near.
+            self.finish_table(cursor, target)
             numbers = [number for _, _, number in inside]
             cursor.execute(
                 f"DELETE FROM {REGISTRY} WHERE number IN ({', '.join(['%s'] * len(numbers))})",  # noqa: S608
@@ -263,7 +266,6 @@ class ShardedBackend:
             )
             for number in numbers:
                 self.drop_table(cursor, number)
-            self.finish_table(cursor, target)
         logger.info("search shards %s merged into %s (%d–%d)", numbers, target, start, stop)
         return 1
 
