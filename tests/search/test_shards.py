@@ -384,6 +384,62 @@ def test_a_long_post_is_stored_whole_and_found(
     assert float(page_cost) == 1.1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_searches_during_a_merge_neither_fail_nor_deadlock(
+    topic: Topic, archives: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from django.db import connections
+
+    posts = make_posts(topic, 30)
+    ids = {post.pk for post in posts}
+    index_posts(ids)
+    backend_class = type(get_backend())
+    real_drop = backend_class.drop_table
+    dropping = threading.Event()
+
+    def slow_drop(self: Any, cursor: Any, number: int) -> None:
+        real_drop(self, cursor, number)
+        if self.bulk is False and dropping.is_set():
+            time.sleep(0.2)  # searches arrive between the drops of the small shards
+
+    monkeypatch.setattr(backend_class, "drop_table", slow_drop)
+    real_copy = backend_class.copy_rows
+
+    def copy_then_signal(self: Any, cursor: Any, source: int, target: int) -> None:
+        real_copy(self, cursor, source, target)
+        dropping.set()
+
+    monkeypatch.setattr(backend_class, "copy_rows", copy_then_signal)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    found: list[set[int]] = []
+
+    def searching() -> None:
+        try:
+            while not stop.is_set():
+                page = search("summary", per_page=50)
+                found.append({hit.post.pk for hit in page.hits})
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    searchers = [threading.Thread(target=searching) for _ in range(2)]
+    for thread in searchers:
+        thread.start()
+    try:
+        assert merge_shards() >= 1
+    finally:
+        stop.set()
+        for thread in searchers:
+            thread.join()
+    assert errors == []
+    assert found and all(hits == ids for hits in found)
+
+
 def test_the_worker_schedules_the_merge_hourly() -> None:
     from django_tasks_db.models import DBTaskResult
 

@@ -237,7 +237,10 @@ class ShardedBackend:
         with transaction.atomic(), connection.cursor() as cursor:
             self.lock_registry(cursor)
             ranges = self.ranges(cursor)
-            inside = [r for r in ranges if start <= r[0] and r[1] <= stop]
+            # Newest first, the order in which a search's statement locks the shards it
+            # reads: taken in the other order, a search holding one shard and waiting
+            # for the next while the merge drops them is a deadlock (measured).
+            inside = [r for r in reversed(ranges) if start <= r[0] and r[1] <= stop]
             crossing = [r for r in ranges if r[0] < stop and start < r[1] and r not in inside]
             if len(inside) < 2 or crossing:
                 return 0
