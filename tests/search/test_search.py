@@ -157,7 +157,7 @@ def test_the_hit_query_is_planned_once_per_connection_on_postgresql(
             cursor.execute("SELECT statement FROM pg_prepared_statements")
             prepared = [row[0] for row in cursor.fetchall()]
             # One per kind of visibility rule met twice: anonymous, then a member's.
-            assert len([text for text in prepared if "ANY(" in text and "json_agg" in text]) == 2
+            assert len([text for text in prepared if "ANY(" in text and "array_agg" in text]) == 2
         else:
             assert connection.settings_dict["OPTIONS"].get("prepare_threshold") is None
 

@@ -195,16 +195,19 @@ def test_after_a_rebuild_new_posts_get_small_shards_and_old_ones_stay_in_theirs(
 def test_the_worker_gathers_the_small_shards_of_older_posts(
     topic: Topic, curator: Any, archives: None, write_post: Callable[..., Post]
 ) -> None:
-    old = write_post(topic, "Forum de l'alternance")
-    posts = [old, *make_posts(topic, 29)]
+    posts = make_posts(topic, 30)
     ids = {post.pk for post in posts}
+    below = max(0, max(ids) - 6) // 12 * 12
+    # A post of an archive cell whose four small shards all exist, so that it is merged.
+    old = next(p for p in posts if min(ids) <= p.pk // 12 * 12 and p.pk // 12 * 12 + 12 <= below)
+    Post.objects.filter(pk=old.pk).update(title="Forum de l'alternance")
+    old.refresh_from_db()
     index_posts(ids)
     tree = parse("summary OR alternance").tree
     found = get_backend().rank(tree, topic_id=None, limit=1000)  # type: ignore[arg-type]
     before = {post_id for post_id, _ in found}
     assert {hi - lo for lo, hi in ranges()} == {3}
     assert merge_shards() >= 1
-    below = max(0, max(ids) - 6) // 12 * 12
     spans = ranges()
     # Below the newest posts no archive cell keeps two small shards; the newest stay small.
     small = Counter(lo // 12 for lo, hi in spans if hi - lo == 3 and hi <= below)
@@ -217,6 +220,9 @@ def test_the_worker_gathers_the_small_shards_of_older_posts(
     assert {post_id for post_id, _ in found} == before == ids
     assert merge_shards() == 0  # nothing left to gather
     # The old post's row now lives in an archive shard: edits reach it there.
+    archived = get_backend().number_of(old.pk)  # type: ignore[attr-defined]
+    start, stop = SearchShard.objects.values_list("start", "stop").get(number=archived)
+    assert stop - start == 12
     update_post(old, by=curator, title="Forum de l'apprentissage")
     index_posts([old.pk])
     assert titles("apprentissage") == ["Forum de l'apprentissage"]
@@ -234,7 +240,10 @@ def test_an_edit_during_a_merge_lands_in_the_archive_shard(
 
     posts = make_posts(topic, 30)
     index_posts(post.pk for post in posts)
-    old = min(posts, key=lambda post: post.pk)
+    ids = sorted(post.pk for post in posts)
+    below = max(0, ids[-1] - 6) // 12 * 12
+    # A post of an archive cell whose four small shards all exist, so that it is merged.
+    old = next(p for p in posts if ids[0] <= p.pk // 12 * 12 and p.pk // 12 * 12 + 12 <= below)
     backend_class = type(get_backend())
     real_copy = backend_class.copy_rows
     copying = threading.Event()
