@@ -193,7 +193,7 @@ def test_after_a_rebuild_new_posts_get_small_shards_and_old_ones_stay_in_theirs(
 
 
 def test_the_worker_gathers_the_small_shards_of_older_posts(
-    topic: Topic, curator: Any, archives: None, write_post: Callable[..., Post]
+    topic: Topic, curator: Any, archives: None
 ) -> None:
     posts = make_posts(topic, 30)
     ids = {post.pk for post in posts}
