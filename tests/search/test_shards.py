@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from itertools import pairwise
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.services import update_post
@@ -449,12 +451,18 @@ def test_searches_during_a_merge_neither_fail_nor_deadlock(
     assert found and all(hits == ids for hits in found)
 
 
-def test_the_worker_schedules_the_merge_hourly() -> None:
+def test_the_worker_schedules_the_merge_hourly_when_there_is_one(
+    topic: Topic, archives: None
+) -> None:
     from django_tasks_db.models import DBTaskResult
 
     from glaneur.curation.scheduler import JOBS, run_due
 
     (job,) = [job for job in JOBS if job.name == "search-merge-shards"]
     assert job.every.total_seconds() == 3600
+    queued = DBTaskResult.objects.filter(task_path="glaneur.search.tasks.merge_shards")
     assert "search-merge-shards" in run_due(owner="test")
-    assert DBTaskResult.objects.filter(task_path="glaneur.search.tasks.merge_shards").count() == 1
+    assert not queued.exists()  # no shard yet: nothing to merge, nothing queued
+    index_posts(post.pk for post in make_posts(topic, 30))
+    assert "search-merge-shards" in run_due(owner="test", now=timezone.now() + timedelta(hours=1))
+    assert queued.count() == 1

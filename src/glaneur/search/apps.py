@@ -4,10 +4,14 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _enqueue_merge() -> None:
+def _enqueue_merge() -> bool:
+    from .services import shards_to_merge
     from .tasks import merge_shards
 
-    merge_shards.enqueue()
+    if shards_to_merge():
+        merge_shards.enqueue()
+        return True
+    return False
 
 
 class SearchConfig(AppConfig):

@@ -40,6 +40,7 @@ __all__ = [
     "rebuild",
     "remove_posts",
     "search",
+    "shards_to_merge",
 ]
 
 
@@ -158,12 +159,20 @@ def _index_chunk(backend: Backend, chunk: list[int]) -> None:
         backend.write(_documents(posts))
 
 
+def _newest_id() -> int:
+    return Post.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def shards_to_merge() -> bool:
+    """Whether ``merge_shards`` has work (two reads: the scheduler asks every hour)."""
+    return get_backend().mergeable(_newest_id())
+
+
 def merge_shards() -> int:
     """Gather the small shards of older posts into archive shards, as ``rebuild`` lays
     them out (PostgreSQL; SQLite's shards have one size): the worker runs it hourly, so
     searches for rare words stay as fast between rebuilds. Returns how many were made."""
-    newest = Post.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    return get_backend().merge(newest)
+    return get_backend().merge(_newest_id())
 
 
 def remove_posts(post_ids: Iterable[int]) -> None:
@@ -212,9 +221,8 @@ def rebuild(*, chunk: int = 2000, workers: int | None = None) -> int:
         count += len(documents)
         logger.debug("indexed %d posts", count)
 
-    newest = Post.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with transaction.atomic():
-        backend.begin_rebuild(newest)
+        backend.begin_rebuild(_newest_id())
     if workers <= 1:
         for batch in _chunks_of_posts(chunk):
             write(_documents_of(batch))

@@ -45,6 +45,10 @@ class Backend(Protocol):
     def end_rebuild(self) -> None:
         """Finish a rebuild (merge segments, build indexes, refresh statistics)."""
 
+    def mergeable(self, newest_id: int) -> bool:
+        """Whether ``merge`` has small shards to gather."""
+        ...
+
     def merge(self, newest_id: int) -> int:
         """Gather small shards of older posts into archive shards; how many were made."""
         ...

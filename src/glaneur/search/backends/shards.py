@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from heapq import nlargest
 from operator import itemgetter
@@ -211,24 +211,29 @@ class ShardedBackend:
             for number in self.shards(cursor):
                 self.finish_table(cursor, number)
 
+    def _cells(self, ranges: list[tuple[int, int, int]], newest_id: int) -> list[int]:
+        """The starts of the archive ranges that hold two small shards or more and lie
+        wholly below the newest ``recent_posts`` ids."""
+        size = self.shard_size * self.archive_factor
+        if size <= self.shard_size:
+            return []
+        below = max(0, newest_id - self.recent_posts) // size * size
+        small = Counter(lo // size * size for lo, hi, _ in ranges if hi - lo < size)
+        return sorted(cell for cell, count in small.items() if count > 1 and cell + size <= below)
+
+    def mergeable(self, newest_id: int) -> bool:
+        with connection.cursor() as cursor:
+            return bool(self._cells(self.ranges(cursor), newest_id))
+
     def merge(self, newest_id: int) -> int:
         """Gather the small shards of posts older than the newest ``recent_posts`` into
         archive shards, as a rebuild lays them out; returns how many were made. Between
         rebuilds new posts fill small shards, and each costs a search for a rare word its
         planning and an index lookup: the worker runs this hourly (``services``)."""
-        size = self.shard_size * self.archive_factor
-        if size <= self.shard_size:
-            return 0
-        below = max(0, newest_id - self.recent_posts) // size * size
         with connection.cursor() as cursor:
-            cells = sorted(
-                {lo // size * size for lo, hi, _ in self.ranges(cursor) if hi - lo < size}
-            )
-        made = 0
-        for cell in cells:
-            if cell + size <= below:
-                made += self._merge_cell(cell, cell + size)
-        return made
+            cells = self._cells(self.ranges(cursor), newest_id)
+        size = self.shard_size * self.archive_factor
+        return sum(self._merge_cell(cell, cell + size) for cell in cells)
 
     def _merge_cell(self, start: int, stop: int) -> int:
         # One transaction a cell: writers to these posts wait a few seconds at most (the
