@@ -12,11 +12,12 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.pool import AsyncResult
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 
@@ -24,6 +25,7 @@ from glaneur.curation.models import Post, PostTag
 
 from . import analysis
 from .backends import Backend, Document, get_backend
+from .backends.shards import again_if_a_shard_went_away
 from .queries import SearchHit, SearchPage, search
 
 logger = logging.getLogger(__name__)
@@ -138,16 +140,8 @@ def index_posts(post_ids: Iterable[int]) -> None:
     ids = sorted(set(post_ids))
     backend = get_backend()
     for chunk in _chunks(ids):
-        try:
-            _index_chunk(backend, chunk)
-        except DatabaseError:
-            # A merge of shards (``merge_shards``) dropped the one these rows were routed
-            # to while this waited for it: route them again. Inside an outer transaction
-            # the error stands (PostgreSQL has aborted it).
-            if transaction.get_connection().in_atomic_block:
-                raise
-            logger.info("a shard went away while indexing: routing again")
-            _index_chunk(backend, chunk)
+        # A merge (``merge_shards``) may drop the shard these rows were routed to.
+        again_if_a_shard_went_away("indexing", partial(_index_chunk, backend, chunk))
 
 
 def _index_chunk(backend: Backend, chunk: list[int]) -> None:

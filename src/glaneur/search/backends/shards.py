@@ -29,10 +29,10 @@ from __future__ import annotations
 import logging
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from heapq import nlargest
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import DatabaseError, connection, transaction
 
@@ -41,8 +41,23 @@ from .base import Document
 
 logger = logging.getLogger(__name__)
 
+_T = TypeVar("_T")
 REGISTRY = "search_shard"
 TABLE_PREFIX = "search_index_"
+
+
+def again_if_a_shard_went_away(doing: str, run: Callable[[], _T]) -> _T:
+    """``run()``, once more if it failed on the database: a rebuild or a merge dropped a
+    shard between its read of the registry and its use of the shard (a search), or while
+    it waited for the shard's lock (an index write); the second run reads the registry
+    again. Inside a transaction the error stands (PostgreSQL has aborted it)."""
+    try:
+        return run()
+    except DatabaseError:
+        if connection.in_atomic_block:
+            raise
+        logger.info("a shard went away during %s: once more", doing)
+        return run()
 
 
 def _best_first(hit: tuple[int, float]) -> tuple[float, int]:
@@ -69,12 +84,21 @@ class ShardedBackend:
         self.bulk = False  # inside a rebuild: tables made without their search index
         self.archive_below = 0  # inside a rebuild: ids below go to archive shards
 
+    @property
+    def archive_size(self) -> int:
+        return self.shard_size * self.archive_factor
+
+    def _archive_end(self, newest_id: int) -> int:
+        """Where the archive ranges stop: all of them below the newest ``recent_posts``."""
+        size = self.archive_size
+        return max(0, newest_id - self.recent_posts) // size * size
+
     def _new_range(self, post_id: int, taken: list[tuple[int, int, int]]) -> tuple[int, int]:
         """The ids of the shard to make for ``post_id`` (in no shard yet): its archive
         range during a rebuild if no shard holds any of it, else its ``shard_size`` cell
         (never held, since every range is made of whole cells)."""
         if post_id < self.archive_below:
-            size = self.shard_size * self.archive_factor
+            size = self.archive_size
             start = post_id // size * size
             if not any(lo < start + size and start < hi for lo, hi, _ in taken):
                 return start, start + size
@@ -149,15 +173,17 @@ class ShardedBackend:
             ranges = self.ranges(cursor)
             for post_id in sorted(ids):
                 if self._find(ranges, post_id) is None:
-                    ranges = self._make(cursor, *self._new_range(post_id, ranges), ranges)
+                    start, stop = self._new_range(post_id, ranges)
+                    number = self._make(cursor, start, stop, ranges)
+                    ranges = sorted([*ranges, (start, stop, number)])
         groups: dict[int, list[int]] = defaultdict(list)
         for post_id in ids:
             groups[self._find(ranges, post_id)].append(post_id)  # type: ignore[index]
         return groups
 
-    def _make(
-        self, cursor: Any, start: int, stop: int, ranges: list[tuple[int, int, int]]
-    ) -> list[tuple[int, int, int]]:
+    def _make(self, cursor: Any, start: int, stop: int, ranges: list[tuple[int, int, int]]) -> int:
+        """A new shard for ids ``start`` to ``stop`` − 1, numbered after every one of
+        ``ranges``, listed in the registry; returns its number."""
         number = max((n for _, _, n in ranges), default=-1) + 1
         self.drop_table(cursor, number)  # left over from before a flush, if anything
         self.create_table(cursor, number)
@@ -165,7 +191,7 @@ class ShardedBackend:
             f"INSERT INTO {REGISTRY} (number, start, stop) VALUES (%s, %s, %s)",  # noqa: S608
             [number, start, stop],
         )
-        return sorted([*ranges, (start, stop, number)])
+        return number
 
     # --- the Backend protocol -----------------------------------------------------------
 
@@ -201,8 +227,7 @@ class ShardedBackend:
     def begin_rebuild(self, newest_id: int = 0) -> None:
         self.clear()
         self.bulk = True
-        archive = self.shard_size * self.archive_factor
-        self.archive_below = max(0, newest_id - self.recent_posts) // archive * archive
+        self.archive_below = self._archive_end(newest_id)
 
     def end_rebuild(self) -> None:
         self.bulk = False
@@ -214,12 +239,12 @@ class ShardedBackend:
     def _cells(self, ranges: list[tuple[int, int, int]], newest_id: int) -> list[int]:
         """The starts of the archive ranges that hold two small shards or more and lie
         wholly below the newest ``recent_posts`` ids."""
-        size = self.shard_size * self.archive_factor
+        size = self.archive_size
         if size <= self.shard_size:
             return []
-        below = max(0, newest_id - self.recent_posts) // size * size
+        end = self._archive_end(newest_id)
         small = Counter(lo // size * size for lo, hi, _ in ranges if hi - lo < size)
-        return sorted(cell for cell, count in small.items() if count > 1 and cell + size <= below)
+        return sorted(cell for cell, count in small.items() if count > 1 and cell + size <= end)
 
     def mergeable(self, newest_id: int) -> bool:
         with connection.cursor() as cursor:
@@ -232,8 +257,7 @@ class ShardedBackend:
         planning and an index lookup: the worker runs this hourly (``services``)."""
         with connection.cursor() as cursor:
             cells = self._cells(self.ranges(cursor), newest_id)
-        size = self.shard_size * self.archive_factor
-        return sum(self._merge_cell(cell, cell + size) for cell in cells)
+        return sum(self._merge_cell(cell, cell + self.archive_size) for cell in cells)
 
     def _merge_cell(self, start: int, stop: int) -> int:
         # One transaction a cell: writers to these posts wait a few seconds at most (the
@@ -249,29 +273,24 @@ class ShardedBackend:
             crossing = [r for r in ranges if r[0] < stop and start < r[1] and r not in inside]
             if len(inside) < 2 or crossing:
                 return 0
-            for _, _, number in inside:
-                self.lock_for_merge(cursor, number)
-            target = max(number for _, _, number in ranges) + 1
-            self.drop_table(cursor, target)  # left over from before a flush, if anything
-            self.bulk, bulk = True, self.bulk  # the index built once, after the copy
-            try:
-                self.create_table(cursor, target)
-            finally:
-                self.bulk = bulk
-            for _, _, number in inside:
-                self.copy_rows(cursor, number, target)
-            # Indexed before the small shards are dropped: dropping waits for the searches
-            # reading them and holds the next ones until the commit, which is then near.
-            self.finish_table(cursor, target)
             numbers = [number for _, _, number in inside]
+            for number in numbers:
+                self.lock_for_merge(cursor, number)
+            # Others see the registry change at the commit only.
             cursor.execute(
                 f"DELETE FROM {REGISTRY} WHERE number IN ({', '.join(['%s'] * len(numbers))})",  # noqa: S608
                 numbers,
             )
-            cursor.execute(
-                f"INSERT INTO {REGISTRY} (number, start, stop) VALUES (%s, %s, %s)",  # noqa: S608
-                [target, start, stop],
-            )
+            self.bulk, bulk = True, self.bulk  # the index built once, after the copy
+            try:
+                target = self._make(cursor, start, stop, ranges)
+            finally:
+                self.bulk = bulk
+            for number in numbers:
+                self.copy_rows(cursor, number, target)
+            # Indexed before the small shards are dropped: dropping waits for the searches
+            # reading them and holds the next ones until the commit, which is then near.
+            self.finish_table(cursor, target)
             for number in numbers:
                 self.drop_table(cursor, number)
         logger.info("search shards %s merged into %s (%d–%d)", numbers, target, start, stop)
@@ -280,16 +299,9 @@ class ShardedBackend:
     def rank(
         self, tree: Node, *, topic_id: int | None, limit: int, best: int | None = None
     ) -> list[tuple[int, float]]:
-        try:
-            return self._rank(tree, topic_id, limit, best or limit)
-        except DatabaseError:
-            # A rebuild dropped a shard between the registry's read and the search: read
-            # the registry again. Inside a transaction the error stands (PostgreSQL has
-            # aborted it); searches run outside one.
-            if connection.in_atomic_block:
-                raise
-            logger.info("a shard went away during a search: asking again")
-            return self._rank(tree, topic_id, limit, best or limit)
+        return again_if_a_shard_went_away(
+            "a search", lambda: self._rank(tree, topic_id, limit, best or limit)
+        )
 
     def _rank(
         self, tree: Node, topic_id: int | None, limit: int, best: int
