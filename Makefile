@@ -16,9 +16,14 @@ install: $(STAMP)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# The lock is complete (every transitive dependency, setuptools included) and hash-checked:
+# installed with --no-deps so that no installer resolves anything on its own (pip 23.2, the one
+# `python3 -m venv` gives, resolves `lxml[html_clean]` afresh and takes a newer lxml), then
+# `pip check` proves the set consistent. The project itself is built with the locked setuptools.
 $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements.lock
+	$(BIN)/python -m pip check
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 # After a change of dependencies in pyproject.toml: re-pin (keeping the other pins), then
