@@ -61,7 +61,7 @@ def run_glaneur(
     *args: str, env: dict[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     """Run ``glaneur ARGS`` to its end; returns its exit code and output."""
-    return subprocess.run(  # noqa: PLW1510 - the caller reads returncode
+    return subprocess.run(
         [GLANEUR, *args],
         env=env or child_env(),
         capture_output=True,
