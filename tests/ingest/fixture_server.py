@@ -86,6 +86,18 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+GATE_TIMEOUT = 60  # seconds a gated page waits at most for its test to open it
+
+
+@dataclass
+class Gate:
+    """A page held back: ``arrived`` is set when a request for it comes in, and the answer
+    leaves only once the test sets ``opened`` (a fetch caught in the middle)."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    opened: threading.Event = field(default_factory=threading.Event)
+
+
 @dataclass
 class ReceivedRequest:
     path: str  # with its query string
@@ -128,6 +140,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, fixture: FixtureServer, path: str, query: dict[str, list[str]]) -> None:
         route = fixture.route(path)
+        gate = fixture.gate_of(path)
+        if gate is not None:
+            gate.arrived.set()
+            gate.opened.wait(GATE_TIMEOUT)
         if route is not None:
             self._send(route.status, route.headers, route.body)
         elif path == "/slow.html":
@@ -196,6 +212,7 @@ class FixtureServer:
         self._received: list[ReceivedRequest] = []
         self._routes = _builtin_routes()
         self._extra: dict[str, Route] = {}
+        self._gates: dict[str, Gate] = {}
         server_class = _Server6 if ":" in host else _Server
         self._httpd = server_class((host, 0), _Handler)
         self._httpd.fixture = self
@@ -236,6 +253,16 @@ class FixtureServer:
         with self._lock:
             self._extra[path] = Route(status, body, dict(headers or {"Content-Type": HTML}))
 
+    def gate(self, path: str) -> Gate:
+        """Hold every answer for ``path`` until the returned gate is opened (until ``reset``)."""
+        with self._lock:
+            gate = self._gates[path] = Gate()
+            return gate
+
+    def gate_of(self, path: str) -> Gate | None:
+        with self._lock:
+            return self._gates.get(path)
+
     def route(self, path: str) -> Route | None:
         with self._lock:
             return self._extra.get(path) or self._routes.get(path)
@@ -259,6 +286,9 @@ class FixtureServer:
         with self._lock:
             self._received.clear()
             self._extra.clear()
+            for gate in self._gates.values():
+                gate.opened.set()
+            self._gates.clear()
 
 
 class SilentListener:

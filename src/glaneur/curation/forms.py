@@ -46,6 +46,27 @@ class PostForm(forms.ModelForm[Post]):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["tags"].initial = ", ".join(t.name for t in self.instance.tags.all())
+            # Each field carries the value the person saw: what they did not change is not
+            # written back, so a fetch or another curator saving meanwhile is not undone.
+            for field in self.fields.values():
+                field.show_hidden_initial = True
+
+    def edited(self) -> list[str]:
+        """Names of the fields the person changed (against what the form showed them)."""
+        changed = list(self.changed_data)
+        # A client that sends no shown values (not this form's page) changes what it sends.
+        changed += [
+            name
+            for name in self.fields
+            if name not in changed
+            and name in self.data
+            and self.add_initial_prefix(name) not in self.data
+        ]
+        if "image_choice" in self.data and "image_url" not in changed:
+            shown = self.data.get(self.add_initial_prefix("image_url"), self.initial["image_url"])
+            if self.cleaned_data.get("image_url", "") != shown:
+                changed.append("image_url")
+        return changed
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -160,6 +160,8 @@ class Post(models.Model):
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     historical_views = models.PositiveBigIntegerField(default=0)
     import_key = models.CharField(max_length=255, blank=True)
+    # Fields a person set (typed when scooping, or edited): extraction never writes them.
+    edited_fields = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -232,3 +234,18 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkerProcess(models.Model):
+    """A running ``glaneur worker``, as last seen: its heartbeat renews the lease on the
+    tasks it claimed; a worker unseen for longer than the lease is presumed dead and its
+    tasks are handed to another (curation.workers)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"

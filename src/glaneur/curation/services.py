@@ -227,10 +227,23 @@ def create_post(
         import_key=import_key,
         rescooped_from=rescooped_from[:200],
         historical_views=historical_views,
+        edited_fields=_set_by_person(
+            title=title if title != url else "",
+            summary=summary.strip(),
+            image_url=image_url,
+            site_name=site_name,
+            author=author,
+            source_published_at=source_published_at,
+        ),
     )
     if tags:
         set_tags(post, tags)
     return post
+
+
+def _set_by_person(**values: object) -> list[str]:
+    """The extraction-filled fields given a value when the post was made."""
+    return [name for name in PERSON_WINS_FIELDS if values.get(name)]
 
 
 class DuplicatePost(ValidationError):
@@ -240,6 +253,11 @@ class DuplicatePost(ValidationError):
         self.existing = existing
         super().__init__(_("This page is already in the topic."), code="duplicate")
 
+
+# Fields the fetch fills while empty; once a person set one, extraction never writes it.
+PERSON_WINS_FIELDS = (
+    "title", "summary", "image_url", "site_name", "author", "source_published_at",
+)  # fmt: skip
 
 EDITABLE_FIELDS = (
     "title", "url", "summary", "insight", "image_url", "site_name", "author",
@@ -257,18 +275,32 @@ def update_post(
         raise ValueError(f"not editable: {sorted(unknown)}")
     from glaneur.ingest.urlnorm import normalize_url
 
+    # Locked and read again: only the fields given here are written, over the post as it is
+    # now (a fetch or another person may have written others since the caller loaded it).
+    current = Post.objects.select_for_update().filter(pk=post.pk).first()
+    if current is None:
+        raise ValidationError(_("This post no longer exists."))
+    old_url = current.url
+    # Every field given is the person's choice, an empty one included ("no image").
+    post.edited_fields = sorted(
+        set(current.edited_fields or ()) | (set(fields) & set(PERSON_WINS_FIELDS))
+    )
     for name, value in fields.items():
         setattr(post, name, value)
+    saved = {*fields, "edited_fields", "updated_at"}
     if "title" in fields:
         post.title = " ".join(str(fields["title"]).split())
         if not post.title:
             raise ValidationError({"title": _("A post needs a title.")})
         post.slug = post_slug(post.title)
+        saved.add("slug")
     if "insight" in fields:
         post.insight = str(fields["insight"]).strip()
         post.insight_html = render_markdown(post.insight) if post.insight else ""
+        saved.add("insight_html")
     if "url" in fields:
         post.normalized_url = normalize_url(post.url) if post.url else ""
+        saved.add("normalized_url")
         clash = (
             Post.objects.filter(topic_id=post.topic_id, normalized_url=post.normalized_url)
             .exclude(pk=post.pk)
@@ -276,7 +308,14 @@ def update_post(
         )
         if post.normalized_url and clash is not None:
             raise DuplicatePost(clash)
-    post.save()
+    if post.url and post.url != old_url:
+        # Another page: read it (what the person set stays; the rest comes from the new page).
+        post.state, post.state_error, post.fetch_attempts = Post.State.QUEUED, "", 0
+        saved |= {"state", "state_error", "fetch_attempts"}
+        from glaneur.ingest.services import enqueue_fetch
+
+        transaction.on_commit(lambda: enqueue_fetch(post.pk))
+    post.save(update_fields=sorted(saved))
     if tags is not None:
         set_tags(post, tags)
     return post

@@ -189,8 +189,12 @@ def _save_post_form(
             )
             messages.success(request, _("Post published."))
         else:
+            edited = form.edited()
             post = services.update_post(
-                post, by=request.user, tags=form.cleaned_data["tags"], **data
+                post,
+                by=request.user,
+                tags=form.cleaned_data["tags"] if "tags" in edited else None,
+                **{name: value for name, value in data.items() if name in edited},
             )
             messages.success(request, _("Post saved."))
     except services.DuplicatePost as exc:

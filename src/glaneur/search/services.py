@@ -144,13 +144,27 @@ def index_posts(post_ids: Iterable[int]) -> None:
         again_if_a_shard_went_away("indexing", partial(_index_chunk, backend, chunk))
 
 
+def _versions(chunk: list[int]) -> dict[int, object]:
+    return dict(Post.objects.filter(pk__in=chunk).values_list("pk", "updated_at"))
+
+
 def _index_chunk(backend: Backend, chunk: list[int]) -> None:
+    # The documents are made before the write transaction (normalising text, and loading
+    # the lemma tables the first time, takes seconds: never while holding the write lock);
+    # the few posts changed meanwhile are made again inside it, from their saved rows.
+    versions = _versions(chunk)
+    documents = {doc.post_id: doc for doc in _documents(_texts(Post.objects.filter(pk__in=chunk)))}
     with transaction.atomic():
-        posts = _texts(Post.objects.filter(pk__in=chunk))
-        gone = set(chunk) - {post.post_id for post in posts}
+        now = _versions(chunk)
+        stale = [pk for pk, version in now.items() if versions.get(pk) != version]
+        if stale:
+            documents.update(
+                (doc.post_id, doc) for doc in _documents(_texts(Post.objects.filter(pk__in=stale)))
+            )
+        gone = set(chunk) - set(now)
         if gone:
             backend.delete(sorted(gone))
-        backend.write(_documents(posts))
+        backend.write([doc for pk, doc in documents.items() if pk in now])
 
 
 def _newest_id() -> int:

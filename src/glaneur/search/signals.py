@@ -1,8 +1,9 @@
 """Keep the index in step with every saved, deleted or re-tagged post.
 
-Changes are collected per thread and indexed once the transaction commits, in one batch:
-a transaction that saves a thousand posts indexes them together, after the commit, so the
-index never holds what was rolled back and the request's own work is not slowed by it.
+Changes are collected per thread and, once the transaction commits, handed to the worker
+in one batch: a transaction that saves a thousand posts indexes them together, after the
+commit, so the index never holds what was rolled back, and neither the request nor any
+write transaction waits for the index.
 Code that writes with ``bulk_create`` or ``QuerySet.update`` sends no signal: it calls
 ``services.index_posts(ids)`` itself.
 """
@@ -13,6 +14,7 @@ import logging
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -20,6 +22,8 @@ from glaneur.curation.models import Post, PostTag, Tag
 
 logger = logging.getLogger(__name__)
 _pending = threading.local()
+# Posts per indexing task (an import of 40,000 posts makes 80 tasks, not one huge one).
+TASK_CHUNK = 500
 
 
 def _ids() -> set[int]:
@@ -38,15 +42,24 @@ def schedule(post_ids: set[int]) -> None:
 
 
 def flush() -> None:
-    from .services import index_posts
-
+    """Index the posts changed by the transaction that just committed: in the worker
+    (``GLANEUR_INDEX_IN_WORKER``, the default), so that a web request or a command never
+    loads the lemma tables nor waits for the index; else here, at once."""
     ids = _ids()
     if not ids:
         return
     batch = set(ids)
     ids.clear()
     try:
-        index_posts(batch)
+        if settings.GLANEUR_INDEX_IN_WORKER:
+            from .tasks import index_posts as index_task
+
+            for start in range(0, len(batch), TASK_CHUNK):
+                index_task.enqueue(sorted(batch)[start : start + TASK_CHUNK])
+        else:
+            from .services import index_posts
+
+            index_posts(batch)
     except Exception:
         # The post is saved whatever happens to the index; `glaneur reindex` repairs it.
         logger.exception("could not index posts %s", sorted(batch)[:20])

@@ -10,3 +10,8 @@ from . import services
 @task()
 def merge_shards() -> int:
     return services.merge_shards()
+
+
+@task()
+def index_posts(post_ids: list[int]) -> None:
+    services.index_posts(post_ids)

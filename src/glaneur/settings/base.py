@@ -131,6 +131,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work together; IMMEDIATE takes the write lock at
     # BEGIN so concurrent writers queue on busy_timeout instead of failing with "locked".
+    # glaneur.db.sqlite: Django's engine, whose BEGIN is tried again after a busy timeout.
+    DATABASES["default"]["ENGINE"] = "glaneur.db.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
@@ -276,6 +278,12 @@ GLANEUR_POSTS_PER_PAGE = int(os.environ.get("GLANEUR_POSTS_PER_PAGE", "30"))
 # text during `glaneur reindex` (0: one per core).
 GLANEUR_SEARCH_CANDIDATES = int(os.environ.get("GLANEUR_SEARCH_CANDIDATES", "500"))
 GLANEUR_INDEX_WORKERS = int(os.environ.get("GLANEUR_INDEX_WORKERS", "0"))
+
+# A worker renews its lease every quarter of this many seconds; the tasks of a worker unseen
+# for longer (killed, machine lost) are taken again by another. Searches are indexed by the
+# worker after the post's transaction commits (off: at once in the saving process).
+GLANEUR_WORKER_LEASE = float(os.environ.get("GLANEUR_WORKER_LEASE", "60"))
+GLANEUR_INDEX_IN_WORKER = env_bool("GLANEUR_INDEX_IN_WORKER", True)
 
 GLANEUR_FETCH_ALLOW = env_list("GLANEUR_FETCH_ALLOW")
 GLANEUR_FETCH_TIMEOUT = float(os.environ.get("GLANEUR_FETCH_TIMEOUT", "10"))

@@ -14,7 +14,7 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "glaneur.db.sqlite":  # noqa: F405
     # A file, not ":memory:": live-server and concurrency tests need real WAL semantics.
     # One file per run, so that two test runs on one machine never share it.
     DATABASES["default"]["TEST"] = {  # noqa: F405
@@ -24,3 +24,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # No forked indexing processes inside the test run (its threads: live servers, SMTP);
 # the one test of that path asks for them.
 GLANEUR_INDEX_WORKERS = 1
+
+# Posts are indexed at once after their transaction, in the test's own process, so that a
+# test can search what it just saved; the worker's path (the default elsewhere) is tested
+# by the tests that ask for it, and child processes get it from their environment.
+GLANEUR_INDEX_IN_WORKER = env_bool("GLANEUR_INDEX_IN_WORKER", False)  # noqa: F405

@@ -32,6 +32,12 @@ class Command(BaseCommand):
             default=5.0,
             help="seconds to wait for a worker before reading the page here",
         )
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            default=300.0,
+            help="seconds after which to stop waiting (the post stays queued; default 300)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         topic = Topic.objects.filter(slug=options["topic"]).select_related("owner").first()
@@ -57,17 +63,25 @@ class Command(BaseCommand):
         except (ValidationError, PermissionDenied) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
         self.stderr.write(f"post {post.pk}: {post.state}")
-        post = self._wait(post, options["wait"])
+        post = self._wait(post, options["wait"], options["timeout"])
+        if post.state in PENDING:
+            raise CommandError(
+                f"post {post.pk} is still {post.state} after {options['timeout']:g} s: it is "
+                "saved, and a running `glaneur worker` will finish it"
+            )
         self.stdout.write(f"post {post.pk}: {post.state} — {post.title}")
         if post.state_error:
             self.stdout.write(post.state_error)
         if post.state in (Post.State.FAILED, Post.State.BLOCKED):
             raise CommandError(f"the page could not be read ({post.state})")
 
-    def _wait(self, post: Post, wait: float) -> Post:
+    def _wait(self, post: Post, wait: float, timeout: float) -> Post:
         last = post.state
         deadline = time.monotonic() + wait
-        while post.state in PENDING:
+        # However the post is held up (a worker killed mid-fetch, retries far off), the
+        # command ends: the lease hands the fetch to another worker, not to this command.
+        give_up = time.monotonic() + timeout
+        while post.state in PENDING and time.monotonic() < give_up:
             if time.monotonic() > deadline and post.fetch_attempts == 0:
                 # No worker took it: read the page here (the queued task then finds it done).
                 ingest_post(post.pk)
@@ -78,5 +92,5 @@ class Command(BaseCommand):
                 last = post.state
             if post.state == Post.State.QUEUED and post.fetch_attempts and post.state_error:
                 self.stderr.write(post.state_error)
-                deadline = time.monotonic() + 3600
+                deadline = give_up
         return post

@@ -1,0 +1,1 @@
+"""Database plumbing shared by every app (the SQLite engine that waits out a busy database)."""
