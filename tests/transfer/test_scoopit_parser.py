@@ -4,6 +4,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,12 @@ from glaneur.transfer.scoopit import (
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "src" / "glaneur" / "data" / "scoopit-topic-initiatives-locales.txt"
 FIXTURES = ROOT / "tests" / "fixtures" / "scoopit"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def parse_file(path: Path) -> ParsedTopic:
@@ -265,44 +272,166 @@ def test_an_empty_file_fails_at_line_1():
 
 def test_a_file_without_topic_title_fails_where_the_first_content_is():
     assert_fails("\n\nScooped by Ana\nMarch 26, 2019 11:26 AM\nTitre\n", 3, "topic title")
-    assert_fails("54.7K views | +19 today\nFollow\n", 1, "topic title")
+    text = "54.7K views | +19 today\nFollow\nScooped by Ana\nScoop.it!\n\nTitre\n"
+    assert_fails(text, 1, "topic title", "54.7K views")
 
 
 def test_a_file_without_any_post_fails_at_its_end():
     assert_fails("Sujet\n54.7K views | +19 today\nFollow\n", 4, "without a post")
 
 
-def test_scooped_by_not_followed_by_a_date_names_what_was_found():
-    text = "Sujet\n3 views\nScooped by Ana\nScoop.it!\n\nTitre\n"
-    error = assert_fails(text, 4, "expected a date", "'Scoop.it!'")
-    assert "Scooped by Ana" in error.reason
+def test_a_post_without_a_date_is_kept_without_one():
+    topic = parse_scoopit_text("Sujet\n3 views\nScooped by Ana\nScoop.it!\n\nTitre\n\nTexte.\n")
+    post = topic.posts[0]
+    assert (post.title, post.curated_by, post.curated_at, post.summary) == (
+        "Titre",
+        "Ana",
+        None,
+        "Texte.",
+    )
+    assert topic.skipped == []
 
 
-def test_an_unreadable_date_fails_on_its_line():
+def test_a_post_without_the_scoop_it_button_line_keeps_its_title():
+    topic = parse_scoopit_text("Sujet\nRescooped by Ana from Veille B!\n\nTitre\n\nTexte.\n")
+    post = topic.posts[0]
+    assert (post.title, post.rescooped_from, post.curated_at) == ("Titre", "Veille B", None)
+
+
+def test_an_unreadable_date_is_reported_on_its_line_and_the_post_kept():
     text = header_then_one_post("3 views").replace("March 26, 2019", "Marchember 26, 2019")
-    assert_fails(text, 5, "expected a date", "Marchember")
-    assert_fails(text.replace("Marchember 26", "February 30"), 5, "February 30")
+    topic = parse_scoopit_text(text)
+    assert [(p.title, p.curated_at) for p in topic.posts] == [("Titre 0", None)]
+    assert [(s.line, s.last) for s in topic.skipped] == [(5, None)]
+    assert "Marchember" in topic.skipped[0].reason and "not a date" in topic.skipped[0].reason
+    topic = parse_scoopit_text(text.replace("Marchember 26", "February 30"))
+    assert topic.posts[0].curated_at is None
+    assert "February 30" in topic.skipped[0].reason
 
 
 def test_a_long_line_is_quoted_shortened_in_the_reason():
     text = header_then_one_post("3 views").replace("March 26, 2019 11:26 AM", "x" * 500)
-    error = assert_fails(text, 5, "expected a date")
-    assert len(error.reason) < 200
+    topic = parse_scoopit_text(text)
+    assert topic.posts[0].title == "Titre 0"
+    assert topic.skipped[0].line == 5 and len(topic.skipped[0].reason) < 200
 
 
-def test_scooped_by_at_the_end_of_the_file_fails_on_that_line():
-    assert_fails("Sujet\n3 views\nScooped by Ana\n\n", 5, "end of the file")
-
-
-def test_two_scooped_by_lines_in_a_row_fail_on_the_second():
-    text = "Sujet\nScooped by Ana\nScooped by Bob\nMarch 26, 2019 11:26 AM\nTitre\n"
-    assert_fails(text, 3, "expected a date", "Scooped by Bob")
-
-
-def test_a_post_without_title_fails():
+def test_a_post_alone_without_a_title_fails_on_its_line():
+    assert_fails("Sujet\n3 views\nScooped by Ana\n\n", 3, "no title")
     text = "Sujet\nScooped by Ana\nMarch 26, 2019 11:26 AM\nScoop.it!\n\nNo comment yet.\n"
-    assert_fails(text, 6, "no title", "line 2")
+    assert_fails(text, 2, "no title")
     assert_fails("Sujet\nScooped by Ana\nMarch 26, 2019 11:26 AM\nScoop.it!\n\n", 2, "no title")
+
+
+def test_a_post_without_a_title_is_skipped_and_reported_the_others_kept():
+    text = (
+        "Sujet\nScooped by Ana\nScooped by Bob\nMarch 26, 2019 11:26 AM\nTitre\n"
+        "Scooped by Ana\nScoop.it!\n\nNo comment yet.\nScooped by Zoé\nScoop.it!\nAutre\n"
+    )
+    topic = parse_scoopit_text(text)
+    assert [(p.title, p.curated_by) for p in topic.posts] == [("Titre", "Bob"), ("Autre", "Zoé")]
+    assert [(s.line, s.last) for s in topic.skipped] == [(2, None), (6, 9)]
+    assert all("no title" in s.reason for s in topic.skipped)
+
+
+def test_a_capture_starting_inside_a_post_names_the_topic_from_its_posts():
+    text = (
+        "la fin d'un résumé.\nNo comment yet.\n"
+        "Scooped by Ana\nScoop.it!\n\nTitre\n\nTitre | Ma veille | Scoop.it\nTexte.\n"
+    )
+    topic = parse_scoopit_text(text)
+    assert (topic.title, topic.curator) == ("Ma veille", "Ana")
+    assert [p.title for p in topic.posts] == ["Titre"]
+    assert [(s.line, s.last) for s in topic.skipped] == [(1, 2)]
+    assert "begins before the capture" in topic.skipped[0].reason
+
+
+def test_a_capture_starting_at_a_post_title_keeps_that_post():
+    text = (
+        "Premier titre\n\nPremier titre | Ma veille | Scoop.it\nPremier texte.\n"
+        "Ana's insight:\nÀ lire.\nNo comment yet.\n"
+        "Scooped by Ana\nScoop.it!\n\nTitre\n\nTitre | Ma veille | Scoop.it\nTexte.\n"
+    )
+    topic = parse_scoopit_text(text)
+    first = topic.posts[0]
+    assert (first.title, first.summary, first.insight) == (
+        "Premier titre",
+        "Premier texte.",
+        "À lire.",
+    )
+    assert first.curated_by == "Ana" and first.line == 1
+    assert [p.title for p in topic.posts] == ["Premier titre", "Titre"]
+    assert topic.skipped == []
+
+
+def test_a_capture_starting_inside_a_post_without_any_topic_name_fails():
+    assert_fails("la fin.\nNo comment yet.\nScooped by Ana\nScoop.it!\n\nTitre\n", 1, "topic")
+
+
+def test_chrome_before_the_topic_title_is_skipped_and_reported():
+    text = (
+        "Log in\nSign up\nMa veille\n12 views\n"
+        "Scooped by Ana\nScoop.it!\n\nTitre\n\nTitre | Ma veille | Scoop.it\nTexte.\n"
+    )
+    topic = parse_scoopit_text(text)
+    assert (topic.title, topic.views_total) == ("Ma veille", 12)
+    assert [(s.line, s.last) for s in topic.skipped] == [(1, 2)]
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Marty Note", "Marty Note (lu au salon)", "Notre avis :", "L'avis de Cap Métiers NA :"],
+)
+def test_a_curators_own_insight_heading_opens_the_insight_and_is_kept(label):
+    text = (
+        "Sujet\nScooped by Martin (Marty) Smith\nScoop.it!\n\nTitre\n\n"
+        f"Titre | Sujet | Scoop.it\nRésumé.\n\n{label}\n\nMon regard.\nNo comment yet.\n"
+    )
+    post = parse_scoopit_text(text).posts[0]
+    assert (post.summary, post.insight) == ("Résumé.", f"{label}\n\nMon regard.")
+
+
+def test_a_heading_naming_the_curator_repeated_in_posts_opens_the_insight():
+    post = (
+        "Scooped by Sylvie Lacoste\nScoop.it!\n\nTitre {n}\n\nTitre {n} | Sujet | Scoop.it\n"
+        "Résumé {n}.\nLe mot de Sylvie\nRegard {n}.\nNo comment yet.\n"
+    )
+    topic = parse_scoopit_text("Sujet\n" + post.format(n=1) + post.format(n=2))
+    assert [(p.summary, p.insight) for p in topic.posts] == [
+        ("Résumé 1.", "Le mot de Sylvie\nRegard 1."),
+        ("Résumé 2.", "Le mot de Sylvie\nRegard 2."),
+    ]
+    alone = parse_scoopit_text("Sujet\n" + post.format(n=1)).posts[0]
+    assert alone.insight == "" and "Le mot de Sylvie" in alone.summary
+
+
+def test_a_title_that_looks_like_a_heading_stays_the_title():
+    text = "Sujet\nScooped by Ana\nScoop.it!\n\nAnalyse des besoins : les résultats\nTexte.\n"
+    post = parse_scoopit_text(text).posts[0]
+    assert (post.title, post.summary, post.insight) == (
+        "Analyse des besoins : les résultats",
+        "Texte.",
+        "",
+    )
+
+
+def test_hashtag_lines_under_a_post_are_its_tags():
+    text = "Sujet\nScooped by Ana\nScoop.it!\n\nTitre\nTexte.\n#emploi #formation continue\n"
+    post = parse_scoopit_text(text).posts[0]
+    assert (post.summary, post.tags) == ("Texte.", ["emploi", "formation continue"])
+
+
+def test_custom_domain_repeat_lines_without_scoop_it():
+    text = "Sujet\nScooped by Ana\nScoop.it!\n\nTitre\n\nTitre | Sujet |\nTexte.\n"
+    post = parse_scoopit_text(text).posts[0]
+    assert (post.title, post.summary) == ("Titre", "Texte.")
+
+
+def test_text_after_a_posts_comments_is_reported():
+    text = "Sujet\nScooped by Ana\nScoop.it!\n\nTitre\nTexte.\nNo comment yet.\nPub\nEncore\n"
+    topic = parse_scoopit_text(text)
+    assert topic.posts[0].summary == "Texte."
+    assert [(s.line, s.last) for s in topic.skipped] == [(8, 9)]
 
 
 def test_an_unreadable_view_counter_fails_on_its_line():
@@ -474,13 +603,24 @@ def test_html_without_posts_fails():
         parse_scoopit_html("<html><body><h1>Sujet</h1></body></html>")
 
 
-def test_html_post_without_date_fails_on_its_line():
+def test_html_post_without_date_is_kept_without_one():
     html = (
-        '<html><body><h1>Sujet</h1>\n<div id="post_1"><h2><a href="https://x.fr/">T</a></h2></div>'
+        '<html><body><h1>Sujet</h1>\n<div id="post_1"><h2><a href="https://x.fr/">T</a></h2>'
+        "<p>Scooped by Ana</p></div>"
     )
-    with pytest.raises(ScoopitParseError, match="date") as caught:
-        parse_scoopit_html(html)
-    assert caught.value.line == 2
+    post = parse_scoopit_html(html).posts[0]
+    assert (post.title, post.curated_by, post.curated_at) == ("T", "Ana", None)
+
+
+def test_html_post_without_title_is_skipped_and_reported_on_its_line():
+    html = (
+        '<html><body><h1>Sujet</h1>\n<div id="post_1"><p>Scooped by Ana</p></div>\n'
+        '<div id="post_2"><h2><a href="https://x.fr/">T</a></h2></div></body></html>'
+    )
+    topic = parse_scoopit_html(html)
+    assert [p.title for p in topic.posts] == ["T"]
+    assert [s.line for s in topic.skipped] == [2]
+    assert "no title" in topic.skipped[0].reason
 
 
 def test_unreadable_html_becomes_a_parse_error():

@@ -152,6 +152,16 @@ def join_paragraphs(lines: Iterable[str]) -> str:
 
 
 INSIGHT = re.compile(r"(?P<who>.{1,150}?)['’‘]s insight\s*:\s*(?P<rest>.*)")
+# A curator's own heading for the insight instead of Scoop.it's "<name>'s insight:":
+# "Marty Note", "Marty Note (what this is)", "Notre avis", "Note de la rédaction : …".
+_LABEL_WORD = r"(?:insight|note|notes|avis|point de vue|commentaire|regard|analyse)"
+INSIGHT_LABEL = re.compile(
+    rf"(?:[^\W\d_][\w.'’-]*\s+){{0,3}}{_LABEL_WORD}(?:\s*\([^()]*\))?"
+    rf"|[^:]{{0,40}}\b{_LABEL_WORD}\b[^:]{{0,40}}?\s*[:：]\s*(?P<rest>.*)",
+    re.IGNORECASE,
+)
+# Tag links as a page lists them under a post: "#emploi #formation continue".
+HASHTAGS = re.compile(r"#[^\s#,][^#,]*(?:[\s,]+#[^\s#,][^#,]*)*")
 _TAGS_LINE = re.compile(r"(?:Tags?|Mots[- ]clés)\s*:\s*(?P<tags>.*?)\.?", re.IGNORECASE)
 _COMMENT = re.compile(
     r"(?P<who>.{1,150}?)['’‘]s (?P<kind>comment|curator insight)\s*,\s*(?P<when>.+)"
@@ -161,6 +171,39 @@ RESCOOPED = re.compile(r"Rescooped by\s+(?P<who>\S.*?)\s+from\s+(?P<source>\S.*?
 CURATED = re.compile(r"Curated by\s+(?P<who>\S.*?)\s*!?")
 VIA = re.compile(r"Via\s+(?P<who>[^.,;:!?]{1,80})")
 _SEE_ON = re.compile(r"See on\s+(?P<site>\S+\.\S+)")
+
+
+_DATE_LIKE_TIME = re.compile(r"[0-9]{1,2}\s*[:h]\s*[0-9]{2}|\b[AaPp]\.?\s?[Mm]\b")
+_DATE_LIKE_YEAR = re.compile(r"\b(?:19|20)[0-9]{2}\b")
+
+
+def looks_like_date(text: str) -> bool:
+    """A short line that means to be a date ('Marchember 26, 2019 11:26 AM'), even unreadable."""
+    if len(text) > 40 or not _DATE_LIKE_YEAR.search(text):
+        return False
+    words = {w.lower().rstrip(".") for w in re.findall(r"[^\W\d_]+\.?", text)}
+    return bool(_DATE_LIKE_TIME.search(text)) or bool(words & set(_MONTHS))
+
+
+def insight_start(line: str, *, own_heading: bool = True) -> str | None:
+    """The text an insight starts with on this line, if the line opens one; else None.
+
+    Scoop.it's own label ("Ana's insight:") is dropped; a curator's own heading ("Marty
+    Note (…)") is their text and is kept.
+    """
+    m = INSIGHT.fullmatch(line)
+    if m:
+        return m["rest"]
+    if own_heading and len(line) <= 200 and INSIGHT_LABEL.fullmatch(line):
+        return line
+    return None
+
+
+def hashtags(line: str) -> list[str] | None:
+    """The tags of a line made only of '#tag' links, else None."""
+    if not HASHTAGS.fullmatch(line):
+        return None
+    return [t.strip(" ,") for t in line.split("#") if t.strip(" ,")]
 
 
 def comment_header(line: str) -> tuple[str, bool, datetime | None] | None:

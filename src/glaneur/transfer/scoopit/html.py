@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .common import (
     RESCOOPED,
     SCOOPED,
@@ -18,7 +20,7 @@ from .common import (
     search_date,
     unique,
 )
-from .model import ParsedComment, ParsedPost, ParsedTopic, ScoopitParseError
+from .model import ParsedComment, ParsedPost, ParsedTopic, ScoopitParseError, Skipped
 
 # Markup seen in public scrapers of scoop.it: posts are div[id^=post_] (with data-lid),
 # the title is h2 > a pointing at the source, popular tags are
@@ -88,7 +90,7 @@ def _meta(root: Any, key: str) -> str:
 
 
 def parse_scoopit_html(html: str) -> ParsedTopic:
-    """Parse a saved topic page; tolerant of missing parts, strict about posts."""
+    """Parse a saved topic page; posts that cannot be read are left out and listed."""
     import lxml.html
     from lxml import etree
 
@@ -100,7 +102,7 @@ def parse_scoopit_html(html: str) -> ParsedTopic:
     except (etree.LxmlError, ValueError) as exc:
         if isinstance(exc, ScoopitParseError):
             raise
-        raise ScoopitParseError(1, f"not readable as HTML: {exc}") from exc
+        raise ScoopitParseError(1, _("not readable as HTML: %(error)s") % {"error": exc}) from exc
 
 
 def _parse_html_document(root: Any) -> ParsedTopic:
@@ -113,7 +115,7 @@ def _parse_html_document(root: Any) -> ParsedTopic:
     ]
     title = next((t for t in titles if t), "")
     if not title:
-        raise ScoopitParseError(1, "no topic title (no h1, og:title or <title>)")
+        raise ScoopitParseError(1, _("no topic title (no h1, og:title or <title>)"))
 
     description = next(
         (_block_text(el) for el in _with_class(root, "theme-description", "topic-description")),
@@ -138,9 +140,17 @@ def _parse_html_document(root: Any) -> ParsedTopic:
         for el in _elements(root)
         if str(el.get("id") or "").startswith("post_") or _classes(el) & {"post-view", "post"}
     ]
-    posts = [_parse_html_post(el) for el in _outermost(candidates)]
+    posts: list[ParsedPost] = []
+    skipped: list[Skipped] = []
+    for el in _outermost(candidates):
+        try:
+            posts.append(_parse_html_post(el))
+        except ScoopitParseError as error:
+            skipped.append(Skipped(error.line, error.reason))
     if not posts:
-        raise ScoopitParseError(1, "no post found (no div[id^=post_] or .post-view element)")
+        if skipped:
+            raise ScoopitParseError(skipped[0].line, skipped[0].reason)
+        raise ScoopitParseError(1, _("no post found (no div[id^=post_] or .post-view element)"))
     curator = ""
     if curated_el is not None:
         name_el = next(curated_el.iter("a"), None)
@@ -159,6 +169,7 @@ def _parse_html_document(root: Any) -> ParsedTopic:
         views_today=views_today,
         popular_tags=unique(tag for tag in popular_tags if tag),
         posts=posts,
+        skipped=skipped,
     )
 
 
@@ -177,7 +188,9 @@ def _parse_html_post(post: Any) -> ParsedPost:
         link = heading if heading.tag == "a" else next(heading.iter("a"), None)
     title = _text(link if link is not None else heading) if heading is not None else ""
     if not title:
-        raise ScoopitParseError(line, "the post has no title (no h2/h3 or .postTitleView)")
+        raise ScoopitParseError(
+            line, _("the post has no title (no h2/h3 or .postTitleView); skipped")
+        )
     href = str(link.get("href") or "").strip() if link is not None else ""
 
     metas = next((el for el in own if re.match(r"\s*(?:Re)?[Ss]cooped by\b", el.text or "")), None)
@@ -191,8 +204,6 @@ def _parse_html_post(post: Any) -> ParsedPost:
                 break
     if curated_at is None and (found := search_date(meta_text)):
         curated_at, date_text = found
-    if curated_at is None:
-        raise ScoopitParseError(line, f"the post {title!r} has no readable curation date")
     who = meta_text.replace(date_text, " ") if date_text else meta_text
     m = RESCOOPED.fullmatch(" ".join(who.split())) or SCOOPED.fullmatch(" ".join(who.split()))
 

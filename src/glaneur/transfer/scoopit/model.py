@@ -1,9 +1,11 @@
-"""What a parsed Scoop.it page holds: plain data, no Django."""
+"""What a parsed Scoop.it page holds: plain data (messages are translated with gettext)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from django.utils.translation import gettext as _
 
 
 @dataclass
@@ -20,7 +22,8 @@ class ParsedPost:
     url: str | None
     site_name: str
     curated_by: str
-    curated_at: datetime
+    # None when the page shows no date (public pages print "Scooped by X" without one).
+    curated_at: datetime | None
     rescooped_from: str | None
     via: str | None
     summary: str
@@ -40,12 +43,23 @@ class ParsedTopic:
     views_today: int
     popular_tags: list[str]
     posts: list[ParsedPost]
+    # What the reader left out or could not read, in page order.
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+@dataclass
+class Skipped:
+    """Lines the reader left out (``line`` to ``last``), and why, in the active language."""
+
+    line: int
+    reason: str
+    last: int | None = None
 
 
 class ScoopitParseError(ValueError):
     """A page that cannot be read as a Scoop.it topic; says where and why."""
 
     def __init__(self, line: int, reason: str) -> None:
-        super().__init__(f"line {line}: {reason}")
+        super().__init__(_("line %(line)d: ") % {"line": line} + reason)
         self.line = line
         self.reason = reason

@@ -1,33 +1,46 @@
-"""A text capture of a Scoop.it topic page (what a browser's "select all, copy" gives)."""
+"""A text capture of a Scoop.it topic page (what a browser's "select all, copy" gives).
+
+Public pages print "Scooped by X" (or "Rescooped by X from Y") then "Scoop.it!" with no
+date; captures made while logged in add the date between the two. A capture may start
+anywhere in the stream (the topic is then named by the "<post> | <topic> | Scoop.it"
+lines). The reader keeps every post it can read and lists what it left out, with line
+numbers, in ``ParsedTopic.skipped``; only a page without any readable post, or without a
+way to name its topic, is refused.
+"""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
+
+from django.utils.translation import gettext as _
 
 from .common import (
     CURATED,
-    INSIGHT,
     RESCOOPED,
     SCOOPED,
     VIA,
     VIEWS,
     comment_header,
     count,
+    hashtags,
     insight_and_tags,
+    insight_start,
     join_paragraphs,
+    looks_like_date,
     parse_date,
     site_from,
     split_tags,
     unique,
 )
-from .model import ParsedComment, ParsedPost, ParsedTopic, ScoopitParseError
+from .model import ParsedComment, ParsedPost, ParsedTopic, ScoopitParseError, Skipped
 
 _NOISE = {"scoop.it!", "your new post is loading...", "your new post is loading…"}
-_HEADER_NOISE = _NOISE | {"follow", "unfollow", "following", "suivre"}
+_HEADER_NOISE = _NOISE | {"follow", "unfollow", "following", "suivre", "scoop.it"}
 _NO_COMMENT = {"no comment yet.", "aucun commentaire."}
 _POPULAR_TAGS = {"popular tags", "tags populaires"}
-_DATE_EXAMPLE = "a date such as 'March 26, 2019 11:26 AM'"
 
 
 def _quote(line: str) -> str:
@@ -42,11 +55,30 @@ def _post_start(line: str) -> tuple[str, str | None] | None:
     return (m["who"], None) if m else None
 
 
+def _repeat_rest(line: str) -> str | None:
+    """'<post> | <topic> | Scoop.it' (or '<post> | <topic> |', as some pages print it)
+    without its last cell."""
+    if line.endswith(" | Scoop.it"):
+        return line[: -len(" | Scoop.it")]
+    if line.endswith(" |"):
+        return line[:-2].rstrip()
+    return None
+
+
+def _repeat_topic(line: str) -> str | None:
+    """The topic a '<post> | <topic> | Scoop.it' line names."""
+    rest = _repeat_rest(line)
+    if rest is None or " | " not in rest:
+        return None
+    title, topic = (part.strip() for part in rest.rsplit(" | ", 1))
+    return topic if title and topic else None
+
+
 def _title_repeat(line: str, topic: str) -> str | None:
     """'<post title> | <topic> | Scoop.it' -> the post title."""
-    if not line.endswith(" | Scoop.it"):
+    rest = _repeat_rest(line)
+    if rest is None:
         return None
-    rest = line[: -len(" | Scoop.it")]
     if topic and rest.endswith(" | " + topic):
         title = rest[: -len(" | " + topic)]
     elif " | " in rest:
@@ -63,8 +95,72 @@ def _read_views(line: str, lineno: int) -> tuple[int, int] | None:
     total = count(m["total"])
     today = count(m["today"]) if m["today"] else 0
     if total is None or today is None:
-        raise ScoopitParseError(lineno, f"cannot read the view counter {_quote(line)}")
+        raise ScoopitParseError(
+            lineno, _("cannot read the view counter %(line)s") % {"line": _quote(line)}
+        )
     return total, today
+
+
+def _post_matter(line: str) -> bool:
+    """Whether a line can only belong to a post (so a capture starting with it starts mid-topic)."""
+    return (
+        line.lower() in _NO_COMMENT
+        or line.lower() == "scoop.it!"
+        or comment_header(line) is not None
+        or insight_start(line) is not None
+        or _repeat_topic(line) is not None
+        or VIA.fullmatch(line) is not None
+        or parse_date(line) is not None
+    )
+
+
+def _could_be_title(line: str) -> bool:
+    return not (
+        _post_start(line)
+        or VIEWS.fullmatch(line)
+        or CURATED.fullmatch(line)
+        or line.lower() in _HEADER_NOISE | _POPULAR_TAGS | _NO_COMMENT
+    )
+
+
+def _name_words(text: str) -> set[str]:
+    return {word.lower() for word in re.findall(r"[^\W\d_]{3,}", text)}
+
+
+def _own_headings(lines: list[str], bounds: Iterable[tuple[int, int]]) -> set[str]:
+    """Short lines naming a post's curator that open the insight in several posts ("Le mot
+    de Sylvie"): a curator's own heading, which a single post cannot tell from its text."""
+    seen: Counter[str] = Counter()
+    for start, end in bounds:
+        names = _name_words((_post_start(lines[start]) or ("", None))[0])
+        seen.update(
+            {
+                line
+                for line in lines[start + 1 : end]
+                if line
+                and len(line) <= 60
+                and len(line.split()) <= 6
+                and line[-1] not in '.!?…»"”'
+                and names & _name_words(line)
+                and not (
+                    _post_start(line)
+                    or comment_header(line)
+                    or VIA.fullmatch(line)
+                    or CURATED.fullmatch(line)
+                    or insight_start(line, own_heading=False) is not None
+                    or _repeat_rest(line) is not None
+                )
+            }
+        )
+    return {line for line, n in seen.items() if n >= 2}
+
+
+def _skip(skipped: list[Skipped], lines: list[str], start: int, end: int, reason: str) -> None:
+    """Record lines[start:end] as left out, if they hold anything but page chrome."""
+    content = [i for i in range(start, end) if lines[i] and lines[i].lower() not in _NOISE]
+    if content:
+        last = content[-1] + 1
+        skipped.append(Skipped(content[0] + 1, reason, last if last > content[0] + 1 else None))
 
 
 def parse_scoopit_text(text: str) -> ParsedTopic:
@@ -73,28 +169,54 @@ def parse_scoopit_text(text: str) -> ParsedTopic:
     lines = [line.strip() for line in text.split("\n")]
     first = next((i for i, line in enumerate(lines) if line), None)
     if first is None:
-        raise ScoopitParseError(1, "the file is empty")
-    title = lines[first]
-    if (
-        _post_start(title)
-        or VIEWS.fullmatch(title)
-        or title.lower() in _HEADER_NOISE | _POPULAR_TAGS | _NO_COMMENT
-    ):
-        raise ScoopitParseError(
-            first + 1, f"expected the topic title on the first line, found {_quote(title)}"
-        )
-    starts = [i for i in range(first + 1, len(lines)) if _post_start(lines[i])]
+        raise ScoopitParseError(1, _("the file is empty"))
+    starts = [i for i in range(first, len(lines)) if _post_start(lines[i])]
     if not starts:
         raise ScoopitParseError(
-            len(lines), "reached the end of the file without a post ('Scooped by <curator>')"
+            len(lines),
+            _("reached the end of the file without a post ('Scooped by <curator>')"),
         )
+    named = Counter(topic for line in lines if (topic := _repeat_topic(line)))
+    skipped: list[Skipped] = []
+    head = [i for i in range(first, starts[0]) if lines[i]]
+    posts: list[ParsedPost] = []
+    header: list[int] = []
+    if any(_post_matter(lines[i]) for i in head):
+        # The capture starts inside a post: the topic is the one its posts name.
+        if not named:
+            raise ScoopitParseError(
+                first + 1,
+                _(
+                    "the capture starts inside a post and no line names the topic "
+                    "(such as '<post title> | <topic> | Scoop.it')"
+                ),
+            )
+        title = named.most_common(1)[0][0]
+        posts += _head_post(lines, first, starts[0], title, skipped)
+    else:
+        title_at = next((i for i in head if lines[i] in named), None)
+        if title_at is None and head and _could_be_title(lines[head[0]]):
+            title_at = head[0]
+        if title_at is not None:
+            title = lines[title_at]
+            _skip(skipped, lines, first, title_at, _("not part of the topic; skipped"))
+            header = [i for i in head if i > title_at]
+        elif named:
+            title, header = named.most_common(1)[0][0], head
+        else:
+            line = lines[head[0]] if head else lines[first]
+            raise ScoopitParseError(
+                (head[0] if head else first) + 1,
+                _("expected the topic title on the first line, found %(line)s")
+                % {"line": _quote(line)},
+            )
 
     views_total = views_today = 0
     curator = ""
     description: list[str] = []
     popular_tags: list[str] = []
     in_tags = False
-    for i in range(first + 1, starts[0]):
+    for i in header:
         line = lines[i]
         views = _read_views(line, i + 1)
         curated = CURATED.fullmatch(line)
@@ -111,10 +233,20 @@ def parse_scoopit_text(text: str) -> ParsedTopic:
         else:
             description.append(line)
 
-    bounds = zip(starts, [*starts[1:], len(lines)], strict=True)
-    posts = [_parse_text_post(lines, start, end, title) for start, end in bounds]
+    bounds = list(zip(starts, [*starts[1:], len(lines)], strict=True))
+    headings = _own_headings(lines, bounds)
+    for start, end in bounds:
+        post = _parse_text_post(lines, start, end, title, skipped, headings)
+        if post is not None:
+            posts.append(post)
+    if not posts:
+        first_skip = skipped[0]
+        raise ScoopitParseError(first_skip.line, first_skip.reason)
     if not curator:
-        curator = Counter(post.curated_by for post in posts).most_common(1)[0][0]
+        named_curators = [post.curated_by for post in posts if post.curated_by]
+        curator = Counter(named_curators).most_common(1)[0][0] if named_curators else ""
+    for post in posts:
+        post.curated_by = post.curated_by or curator  # a post whose start is not captured
     return ParsedTopic(
         title=title,
         description=join_paragraphs(description),
@@ -123,55 +255,147 @@ def parse_scoopit_text(text: str) -> ParsedTopic:
         views_today=views_today,
         popular_tags=unique(popular_tags),
         posts=posts,
+        skipped=sorted(skipped, key=lambda s: s.line),
     )
 
 
-def _parse_text_post(lines: list[str], start: int, end: int, topic: str) -> ParsedPost:
-    curated_by, rescooped_from = _post_start(lines[start]) or ("", None)
-    date_at = next((i for i in range(start + 1, end) if lines[i]), None)
-    if date_at is None:
-        found = _quote(lines[end]) if end < len(lines) else "the end of the file"
-        raise ScoopitParseError(
-            min(end, len(lines) - 1) + 1,
-            f"expected {_DATE_EXAMPLE} after {lines[start]!r} (line {start + 1}), found {found}",
-        )
-    curated_at = parse_date(lines[date_at])
-    if curated_at is None:
-        raise ScoopitParseError(
-            date_at + 1,
-            f"expected {_DATE_EXAMPLE} after {lines[start]!r}, found {_quote(lines[date_at])}",
-        )
+def _head_post(
+    lines: list[str], first: int, end: int, topic: str, skipped: list[Skipped]
+) -> list[ParsedPost]:
+    """The post a capture starts inside of, if its title is there, else nothing (reported)."""
+    repeat_at = next((i for i in range(first, end) if _title_repeat(lines[i], topic)), None)
+    body = repeat_at
+    if repeat_at is not None:
+        before = next((i for i in range(repeat_at - 1, first - 1, -1) if lines[i]), None)
+        if before is not None and lines[before] == _title_repeat(lines[repeat_at], topic):
+            body = before
+    if body is None:
+        _skip(skipped, lines, first, end, _("the end of a post that begins before the capture"))
+        return []
+    _skip(skipped, lines, first, body, _("the end of a post that begins before the capture"))
+    post = _parse_body(
+        lines, body, end, topic, skipped, start=body, curated_by="", rescooped_from=None
+    )
+    return [post] if post is not None else []
 
+
+def _read_meta(
+    lines: list[str], start: int, end: int, skipped: list[Skipped]
+) -> tuple[datetime | None, int]:
+    """The date under 'Scooped by' (None when the page shows none) and where the post goes on.
+
+    A logged-in capture prints the date between 'Scooped by' and 'Scoop.it!'; a public page
+    prints no date. A line there that means to be a date but cannot be read is reported.
+    """
+    near = [i for i in range(start, end) if lines[i]][:3]
+    button = next((n for n, i in enumerate(near) if lines[i].lower() == "scoop.it!"), None)
+    meta = near[: button + 1] if button is not None else near[:1]
+    curated_at: datetime | None = None
+    body = start
+    for i in meta:
+        line = lines[i]
+        if line.lower() == "scoop.it!":
+            body = i + 1
+            continue
+        when = parse_date(line)
+        if when is not None and curated_at is None:
+            curated_at, body = when, i + 1
+        elif button is not None or looks_like_date(line):
+            body = i + 1
+            skipped.append(
+                Skipped(
+                    i + 1,
+                    _(
+                        "%(line)s is not a date such as 'March 26, 2019 11:26 AM'; "
+                        "the post is kept without it"
+                    )
+                    % {"line": _quote(line)},
+                )
+            )
+    return curated_at, body
+
+
+def _parse_text_post(
+    lines: list[str],
+    start: int,
+    end: int,
+    topic: str,
+    skipped: list[Skipped],
+    headings: set[str],
+) -> ParsedPost | None:
+    curated_by, rescooped_from = _post_start(lines[start]) or ("", None)
+    curated_at, body = _read_meta(lines, start + 1, end, skipped)
+    return _parse_body(
+        lines,
+        body,
+        end,
+        topic,
+        skipped,
+        start=start,
+        curated_by=curated_by,
+        rescooped_from=rescooped_from,
+        curated_at=curated_at,
+        headings=headings,
+    )
+
+
+def _parse_body(
+    lines: list[str],
+    body: int,
+    end: int,
+    topic: str,
+    skipped: list[Skipped],
+    *,
+    start: int,
+    curated_by: str,
+    rescooped_from: str | None,
+    curated_at: datetime | None = None,
+    headings: frozenset[str] | set[str] = frozenset(),
+) -> ParsedPost | None:
+    """The post in lines[body:end] (title, summary, insight, comments); None if it has no
+    title, which is reported with the lines left out."""
+    no_title = _("the post at line %(line)d has no title; skipped") % {"line": start + 1}
     title: str | None = None
     section = "title"
     summary: list[str] = []
     insight: list[str] = []
+    tags: list[str] = []
     via: str | None = None
     comments: list[tuple[tuple[str, bool, datetime | None], list[str]]] = []
-    for i in range(date_at + 1, end):
+    after: int | None = None  # where text the reader does not take starts
+    for i in range(body, end):
         line = lines[i]
         if line.lower() in _NOISE:
             continue
         repeat = _title_repeat(line, topic) if section != "comments" else None
         header = comment_header(line)
-        is_insight = INSIGHT.fullmatch(line) if section != "comments" else None
-        if section == "title" and (line.lower() in _NO_COMMENT or header or is_insight):
-            raise ScoopitParseError(
-                i + 1, f"the post at line {start + 1} has no title: found {_quote(line)}"
-            )
-        if repeat:
+        opens_insight = None
+        if section in ("summary", "insight"):
+            opens_insight = insight_start(line, own_heading=False)
+            if opens_insight is None:
+                opens_insight = line if line in headings else insight_start(line)
+        if section == "title" and (
+            line.lower() in _NO_COMMENT
+            or header
+            or insight_start(line, own_heading=False) is not None
+        ):
+            _skip(skipped, lines, start, end, no_title)
+            return None
+        if repeat or (title and section == "summary" and line.startswith(title + " | ")):
             title = title or repeat
             section = "summary" if section == "title" else section
         elif line.lower() in _NO_COMMENT:
             section = "comments"
         elif header:
             comments.append((header, []))
-            section = "comments"
-        elif is_insight:
+            section, after = "comments", None
+        elif opens_insight is not None and section == "summary":
             section = "insight"
-            insight.append(is_insight["rest"])
+            insight.append(opens_insight)
         elif section in ("summary", "insight") and (m := VIA.fullmatch(line)):
             via = m["who"].strip()
+        elif section in ("summary", "insight") and (found := hashtags(line)):
+            tags += found
         elif section == "title":
             if line:
                 title, section = line, "summary"
@@ -181,13 +405,17 @@ def _parse_text_post(lines: list[str], start: int, end: int, topic: str) -> Pars
             insight.append(line)
         elif comments:
             comments[-1][1].append(line)
-        # Text after "No comment yet." and before the next post is page chrome: dropped.
+        elif line and after is None:
+            after = i  # text after "No comment yet." and before the next post
     if title is None:
-        raise ScoopitParseError(start + 1, "the post has no title")
+        _skip(skipped, lines, start, end, no_title)
+        return None
+    if after is not None:
+        _skip(skipped, lines, after, end, _("text after the post's comments; not read"))
 
     summary, site_name = site_from(summary)
     insight, insight_site = site_from(insight)
-    insight_text, tags = insight_and_tags(insight)
+    insight_text, insight_tags = insight_and_tags(insight)
     return ParsedPost(
         title=title,
         url=None,
@@ -198,13 +426,13 @@ def _parse_text_post(lines: list[str], start: int, end: int, topic: str) -> Pars
         via=via,
         summary=join_paragraphs(summary),
         insight=insight_text,
-        tags=unique(tags),
+        tags=unique(insight_tags + tags),
         image_url=None,
         comments=[
             ParsedComment(
-                author=who, posted_at=when, text=join_paragraphs(body), is_curator_insight=kind
+                author=who, posted_at=when, text=join_paragraphs(text), is_curator_insight=kind
             )
-            for (who, kind, when), body in comments
+            for (who, kind, when), text in comments
         ],
         line=start + 1,
     )

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
-from glaneur.transfer.services import ImportFailed, import_scoopit
+from glaneur.transfer.services import ImportFailed, check_size, import_scoopit
 
 
 class Command(BaseCommand):
@@ -19,15 +20,33 @@ class Command(BaseCommand):
     def handle(self, *args: Any, file: str, **options: Any) -> None:
         path = Path(file)
         try:
-            content = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            check_size(path.stat().st_size)
+            content = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(
+                _("%(path)s: cannot read the file (%(error)s)")
+                % {"path": path, "error": exc.strerror or exc}
+            ) from exc
+        except ImportFailed as exc:
             raise CommandError(f"{path}: {exc}") from exc
         try:
             report = import_scoopit(content, source=str(path))
         except ImportFailed as exc:
-            raise CommandError(f"{path}: {exc} — nothing was imported") from exc
+            raise CommandError(
+                _("%(path)s: %(error)s — nothing was imported") % {"path": path, "error": exc}
+            ) from exc
         self.stdout.write(
-            f"{report.topic.title} ({report.topic.get_absolute_url()}): "
-            f"{report.created_posts} posts imported, {report.skipped_posts} already there, "
-            f"{report.created_comments} comments"
+            _(
+                "%(title)s (%(url)s): %(created)d posts imported, %(skipped)d already there, "
+                "%(comments)d comments"
+            )
+            % {
+                "title": report.topic.title,
+                "url": report.topic.get_absolute_url(),
+                "created": report.created_posts,
+                "skipped": report.skipped_posts,
+                "comments": report.created_comments,
+            }
         )
+        for message in report.messages:
+            self.stdout.write(f"  {message}")
