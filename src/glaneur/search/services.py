@@ -38,6 +38,7 @@ __all__ = [
     "SearchPage",
     "document_for",
     "index_posts",
+    "index_soon",
     "merge_shards",
     "rebuild",
     "remove_posts",
@@ -132,6 +133,20 @@ def _documents_of(batch: tuple[Sequence[PostText], dict[int, list[str]]]) -> lis
 
 def _documents(posts: Sequence[PostText]) -> list[Document]:
     return _documents_of((posts, _tag_names(posts)))
+
+
+def index_soon(post_ids: Iterable[int]) -> None:
+    """Have these posts indexed: by the worker (``GLANEUR_INDEX_IN_WORKER``, the default),
+    so that no web request or command loads the lemma tables or waits for the index, else
+    here at once. Call it after the posts' transaction committed."""
+    ids = sorted(set(post_ids))
+    if not settings.GLANEUR_INDEX_IN_WORKER:
+        index_posts(ids)
+        return
+    from .tasks import index_posts as index_task
+
+    for chunk in _chunks(ids):
+        index_task.enqueue(chunk)
 
 
 def index_posts(post_ids: Iterable[int]) -> None:

@@ -14,7 +14,6 @@ import logging
 import threading
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -22,8 +21,6 @@ from glaneur.curation.models import Post, PostTag, Tag
 
 logger = logging.getLogger(__name__)
 _pending = threading.local()
-# Posts per indexing task (an import of 40,000 posts makes 80 tasks, not one huge one).
-TASK_CHUNK = 500
 
 
 def _ids() -> set[int]:
@@ -42,24 +39,16 @@ def schedule(post_ids: set[int]) -> None:
 
 
 def flush() -> None:
-    """Index the posts changed by the transaction that just committed: in the worker
-    (``GLANEUR_INDEX_IN_WORKER``, the default), so that a web request or a command never
-    loads the lemma tables nor waits for the index; else here, at once."""
+    """Index the posts changed by the transaction that just committed (in the worker)."""
+    from .services import index_soon
+
     ids = _ids()
     if not ids:
         return
     batch = set(ids)
     ids.clear()
     try:
-        if settings.GLANEUR_INDEX_IN_WORKER:
-            from .tasks import index_posts as index_task
-
-            for start in range(0, len(batch), TASK_CHUNK):
-                index_task.enqueue(sorted(batch)[start : start + TASK_CHUNK])
-        else:
-            from .services import index_posts
-
-            index_posts(batch)
+        index_soon(batch)
     except Exception:
         # The post is saved whatever happens to the index; `glaneur reindex` repairs it.
         logger.exception("could not index posts %s", sorted(batch)[:20])
