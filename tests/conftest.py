@@ -7,15 +7,26 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+from glaneur.cache import fragment_cache
 from tests.factories import make_topic, make_user
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> Any:
-    """Each test starts with an empty cache (fragments, rate limits)."""
-    cache.clear()
+def _empty_cache(request: pytest.FixtureRequest) -> Any:
+    """Each test starts with empty caches: page fragments (memory of this process), and rate
+    limits (the shared cache: a database table, emptied only by tests that use the database).
+    """
+    shared = "_django_db_helper" in request.fixturenames or request.node.get_closest_marker(
+        "django_db"
+    )
+    if shared:
+        request.getfixturevalue("_django_db_helper")
+        cache.clear()
+    fragment_cache.clear()
     yield
-    cache.clear()
+    if shared:
+        cache.clear()
+    fragment_cache.clear()
 
 
 @pytest.fixture

@@ -1,23 +1,14 @@
 """Fixtures of the audience tests: the loopback SMTP server, readers with a confirmed
-address, and a clean cache (rate limits count in it)."""
+address (tests/conftest.py empties the cache rate limits count in)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from tests.audience.helpers import make_reader
 from tests.audience.mailserver import smtp  # noqa: F401 - the fixture, shared with e2e
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

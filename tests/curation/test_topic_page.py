@@ -3,12 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from glaneur.audience.models import Comment
+from glaneur.cache import fragment_cache
 from glaneur.curation.models import Membership, Post
 from glaneur.curation.services import create_post, delete_post, set_tags, update_post
 from tests.factories import add_member, make_posts, make_topic, make_user
@@ -89,11 +89,11 @@ def test_topic_page_query_count_does_not_grow_with_posts(
     if logged_in:
         client.force_login(make_user())
     get(client, topic.get_absolute_url() + path)  # warm caches (sessions, content types)
-    cache.clear()
+    fragment_cache.clear()
     with CaptureQueriesContext(connection) as small:
         assert get(client, topic.get_absolute_url() + path).status_code == 200
     make_posts(topic, 180)
-    cache.clear()
+    fragment_cache.clear()
     with CaptureQueriesContext(connection) as large:
         assert get(client, topic.get_absolute_url() + path).status_code == 200
     assert len(large) == len(small)

@@ -8,13 +8,13 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from glaneur.cache import fragment_cache
 from glaneur.curation.models import Post, Tag, Topic
 from glaneur.curation.services import create_post
 from tests.factories import make_posts, make_topic
@@ -261,12 +261,12 @@ def test_feed_costs_the_same_queries_for_20_and_200_posts(
     )
     make_posts(topic, 20)
     client.get(url)  # warm-up: the sites framework caches the current Site after one query
-    cache.clear()  # measure the feed being built, not served from its cache
+    fragment_cache.clear()  # measure the feed being built, not served from its cache
 
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     make_posts(topic, 180)
-    cache.clear()
+    fragment_cache.clear()
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from csp.decorators import csp_replace
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
@@ -20,6 +20,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from glaneur import ratelimit
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.services import authenticated, check_can_manage
 from glaneur.http import HtmxHttpRequest
@@ -28,9 +29,6 @@ from . import issues, mail, newsletters, queries
 from .forms import ComposeForm, ImportForm, SubscribeForm
 from .models import Issue, Subscriber
 from .views import _visible_topic
-
-# Subscription requests per client address and hour: each may send a confirmation mail.
-SUBSCRIBE_RATE = 20
 
 
 def _page(request: HtmxHttpRequest) -> int:
@@ -41,20 +39,24 @@ def _page(request: HtmxHttpRequest) -> int:
 
 
 def _rate_limited(request: HtmxHttpRequest) -> bool:
-    key = f"audience:subscribe:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) > SUBSCRIBE_RATE
-    except ValueError:  # expired between add and incr
-        return False
+    # Counted in the shared cache: one count for every web process.
+    return not ratelimit.consume(
+        "subscribe",
+        ratelimit.client_address(request),
+        limit=settings.GLANEUR_SUBSCRIBE_RATE,
+        per=3600,
+    )
 
 
-def _subscribe(request: HtmxHttpRequest, topic: Topic, form: SubscribeForm, source: str) -> str:
-    """Runs the subscription; returns an error to show, or an empty string."""
+def _subscribe(
+    request: HtmxHttpRequest, topic: Topic, form: SubscribeForm, source: str
+) -> tuple[str, int]:
+    """Runs the subscription; returns an error to show (or an empty string) and the status
+    of the answer."""
     if not form.is_valid():
-        return " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return " ".join(str(e) for errors in form.errors.values() for e in errors), 200
     if _rate_limited(request):
-        return _("Too many requests from your connection; please try again later.")
+        return _("Too many requests from your connection; please try again later."), 429
     try:
         newsletters.subscribe(
             topic,
@@ -64,14 +66,14 @@ def _subscribe(request: HtmxHttpRequest, topic: Topic, form: SubscribeForm, sour
             absolute=request.build_absolute_uri,
         )
     except ValidationError as exc:
-        return " ".join(exc.messages)
-    return ""
+        return " ".join(exc.messages), 200
+    return "", 200
 
 
 @require_POST
 def subscribe(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     topic = _visible_topic(request, slug)
-    error = _subscribe(request, topic, SubscribeForm(request.POST), Subscriber.Source.FORM)
+    error, _status = _subscribe(request, topic, SubscribeForm(request.POST), Subscriber.Source.FORM)
     if error:
         messages.error(request, error)
     else:
@@ -93,14 +95,15 @@ def embed(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     language = mail.supported_language(request.GET.get("lang") or translation.get_language())
     with translation.override(language):
         form = SubscribeForm(request.POST or None)
-        error, done = "", False
+        error, status, done = "", 200, False
         if request.method == "POST":
-            error = _subscribe(request, topic, form, Subscriber.Source.EMBED)
+            error, status = _subscribe(request, topic, form, Subscriber.Source.EMBED)
             done = not error
         return render(
             request,
             "audience/newsletter/embed.html",
             {"topic": topic, "form": form, "error": error, "done": done, "lang": language},
+            status=status,
         )
 
 

@@ -55,6 +55,10 @@ def add_comment(post: Post, *, by: User | AnonymousUser, text: str) -> Comment:
         raise ValidationError({"text": _("The comment is empty.")})
     if len(text) > 5000:
         raise ValidationError({"text": _("The comment is too long (5,000 characters at most).")})
+    # The author's row is locked while counting (PostgreSQL; SQLite's transactions take the
+    # write lock at BEGIN), so two comments sent at once from two web processes cannot both
+    # pass a limit that only one more fits under.
+    type(author).objects.select_for_update().filter(pk=author.pk).values_list("pk").first()
     recent = Comment.objects.filter(
         author=author, created_at__gte=timezone.now() - timedelta(hours=1)
     ).count()

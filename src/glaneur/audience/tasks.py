@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from glaneur.runtime import queues
+
 from . import digests, issues
 
 
-@task()
+@task(queue_name=queues.MAIL)
 def send_issue(issue_id: int) -> None:
     issues.send_issue(issue_id)
 
 
-@task()
+@task(queue_name=queues.MAIL)
 def send_due_digests() -> None:
     digests.send_due_digests()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from glaneur import ratelimit
 from glaneur.http import HtmxHttpRequest
-from glaneur.ingest.services import store_capture
+from glaneur.ingest.services import CaptureStoreFull, store_capture
 
 from . import queries, services
 from .forms import ScoopForm
@@ -100,6 +102,11 @@ def scoop(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
+def _capture_refused(request: HtmxHttpRequest, status: int, message: str) -> HttpResponse:
+    """The bookmarklet opens our answer in a tab of its own: a page that says why."""
+    return render(request, "curation/capture_refused.html", {"message": message}, status=status)
+
+
 @csrf_exempt
 @require_POST
 def scoop_capture(request: HtmxHttpRequest) -> HttpResponse:
@@ -108,22 +115,56 @@ def scoop_capture(request: HtmxHttpRequest) -> HttpResponse:
     It arrives without session cookies (SameSite), so nothing is created here: the copy is
     stored under a token and the curator confirms on the CSRF-protected scoop form.
     """
-    url = request.POST.get("url", "")
     try:
-        url = services.clean_source_url(url)
+        data = request.POST
+    except RequestDataTooBig:
+        return _capture_refused(request, 413, _("This page is too large to be copied."))
+    try:
+        url = services.clean_source_url(data.get("url", ""))
     except ValidationError:
         return HttpResponseBadRequest(_("The bookmarklet sent no usable web address."))
-    token = store_capture(
-        url=url,
-        title=request.POST.get("title", ""),
-        selection=request.POST.get("selection", ""),
-        html=request.POST.get("html", ""),
-    )
+    # Anyone may post here: the copies a connection may leave are limited in number and in
+    # bytes (counted in the shared cache, for every web process), and so is their total.
+    address = ratelimit.client_address(request)
+    html = data.get("html", "")
+    if not ratelimit.consume(
+        "capture", address, limit=settings.GLANEUR_CAPTURE_RATE, per=3600
+    ) or not ratelimit.consume(
+        "capture-bytes",
+        address,
+        limit=settings.GLANEUR_CAPTURE_ADDRESS_MAX_BYTES,
+        per=3600,
+        amount=len(html.encode()),
+    ):
+        return _capture_refused(
+            request,
+            429,
+            _(
+                "Too many page copies from your connection in the last hour. Try again later, "
+                "or scoop the address with the form: Glaneur then reads the page itself."
+            ),
+        )
+    try:
+        token = store_capture(
+            url=url,
+            title=data.get("title", ""),
+            selection=data.get("selection", ""),
+            html=html,
+        )
+    except CaptureStoreFull:
+        return _capture_refused(
+            request,
+            413,
+            _(
+                "Glaneur holds too many page copies waiting to be scooped. Try again later, "
+                "or scoop the address with the form: Glaneur then reads the page itself."
+            ),
+        )
     query = urlencode(
         {
             "url": url,
-            "title": request.POST.get("title", "")[:500],
-            "selection": request.POST.get("selection", "")[:2000],
+            "title": data.get("title", "")[:500],
+            "selection": data.get("selection", "")[:2000],
             "capture": token,
         }
     )

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from glaneur.analytics.services import post_view_count, record_view, topic_view_counts
 from glaneur.audience.services import is_following
+from glaneur.cache import fragment_cache
 from glaneur.http import HtmxHttpRequest
 
 from . import queries, services
@@ -60,14 +60,14 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     stamp = queries.topic_stamp(topic)
     anonymous = not request.user.is_authenticated
     stream_key = f"stream:{topic.pk}:{stamp}:{get_language()}:{','.join(tag_slugs)}:{page}"
-    stream_html = cache.get(stream_key) if anonymous else None
+    stream_html = fragment_cache.get(stream_key) if anonymous else None
     if stream_html is None:
         context["stream"] = queries.topic_stream(topic, tags=tag_slugs, page=page)
         if anonymous:
             stream_html = render_to_string(
                 "curation/topic_detail.html#stream-page", context, request=request
             )
-            cache.set(stream_key, stream_html, 3600)
+            fragment_cache.set(stream_key, stream_html, 3600)
     context["stream_html"] = stream_html
     if request.htmx and not request.htmx.boosted:
         if stream_html is not None:
@@ -77,10 +77,10 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     total, today = topic_view_counts(topic)
     role = services.role_of(request.user, topic)
     tags_key = f"popular-tags:{topic.pk}:{stamp}"
-    popular = cache.get(tags_key)
+    popular = fragment_cache.get(tags_key)
     if popular is None:
         popular = queries.popular_tags(topic)
-        cache.set(tags_key, popular, 3600)
+        fragment_cache.set(tags_key, popular, 3600)
     links = []
     for tag in popular:
         # Each chip toggles its tag in the current filter, so several tags combine.

@@ -13,7 +13,10 @@ from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from glaneur.runtime import queues
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -177,12 +180,17 @@ ACCOUNT_SIGNUP_FORM_CLASS = "glaneur.audience.forms.SignupExtraForm"
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("GLANEUR_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
+# Counted in the shared cache (CACHES["default"]), so they hold across every web process.
+# login_failed: 5 failures lock an account for 5 minutes, even with the right password.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "5/m/ip,30/h/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Behind N reverse proxies the client's address is the Nth from the end of X-Forwarded-For;
+# 0 (direct): REMOTE_ADDR. Every per-address limit (allauth's and Glaneur's) reads it.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("GLANEUR_TRUSTED_PROXY_COUNT", "0"))
 # Sends every allauth message in the recipient's language, with an HTML part.
 ACCOUNT_ADAPTER = "glaneur.audience.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{GLANEUR_SITE_NAME}] "
@@ -210,17 +218,41 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+
+def shared_cache(url: str) -> dict[str, Any]:
+    """The cache every process shares (rate limits): the database by default (its table is
+    made by every `migrate`), Redis from GLANEUR_CACHE_URL for large sites."""
+    if not url:
+        return {
+            "BACKEND": "glaneur.cache.DatabaseCache",
+            "LOCATION": "glaneur_cache",
+            # Django culls a third of the entries past MAX_ENTRIES: that would reset the
+            # counts of an attacker who makes many. Expired entries go first in any case.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        # Django's own back end; it needs the `redis` package installed beside Glaneur.
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        f"GLANEUR_CACHE_URL must be empty (the database) or a redis:// URL, not {url!r}."
+    )
+
+
+# See glaneur/cache.py: "default" is shared by every process, "fragments" is per process.
 CACHES = {
-    "default": {
+    "default": shared_cache(os.environ.get("GLANEUR_CACHE_URL", "")),
+    "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "glaneur",
-    }
+        "LOCATION": "glaneur-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("GLANEUR_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+        # One queue per kind of work (glaneur.runtime.queues).
+        "QUEUES": queues.ALL,
     }
 }
 
@@ -270,6 +302,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # Comments a user may post per hour (anti-spam).
 GLANEUR_COMMENT_RATE = int(os.environ.get("GLANEUR_COMMENT_RATE", "20"))
+# Newsletter subscriptions per client address and hour (each may send a confirmation mail).
+GLANEUR_SUBSCRIBE_RATE = int(os.environ.get("GLANEUR_SUBSCRIBE_RATE", "20"))
+# The bookmarklet's page copies: how many, and how many bytes, per client address and hour;
+# and the total kept while they wait for a curator to confirm the scoop (an hour at most).
+GLANEUR_CAPTURE_RATE = int(os.environ.get("GLANEUR_CAPTURE_RATE", "30"))
+GLANEUR_CAPTURE_ADDRESS_MAX_BYTES = int(
+    os.environ.get("GLANEUR_CAPTURE_ADDRESS_MAX_BYTES", str(50 * 1024 * 1024))
+)
+GLANEUR_CAPTURE_STORE_MAX_BYTES = int(
+    os.environ.get("GLANEUR_CAPTURE_STORE_MAX_BYTES", str(200 * 1024 * 1024))
+)
 GLANEUR_POSTS_PER_PAGE = int(os.environ.get("GLANEUR_POSTS_PER_PAGE", "30"))
 
 # Fetching user-given URLs (ingest.fetch): limits, and the only way to relax the address

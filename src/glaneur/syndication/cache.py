@@ -7,9 +7,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
+from glaneur.cache import fragment_cache
+from glaneur.curation.access import can_view_topic
 from glaneur.curation.models import Topic
 from glaneur.curation.queries import topic_stamp
 
@@ -23,14 +24,14 @@ def cached_feed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if topic is None or request.method not in ("GET", "HEAD"):
             return view(request, slug=slug, **kwargs)
         key = f"feed:{request.build_absolute_uri(request.path)}:{topic_stamp(topic)}"
-        stored = cache.get(key)
+        stored = fragment_cache.get(key)
         if stored is not None:
             content, headers = stored
             return HttpResponse(content, headers=headers)
         response = view(request, slug=slug, **kwargs)
         if response.status_code == 200:
             headers = {name: response[name] for name in CACHED_HEADERS if response.has_header(name)}
-            cache.set(key, (response.content, headers), 3600)
+            fragment_cache.set(key, (response.content, headers), 3600)
         return response
 
     return wrapper

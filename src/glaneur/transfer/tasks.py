@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from glaneur.runtime import queues
+
 from . import jobs
 
 
-@task()
+@task(queue_name=queues.IMPORTS)
 def run_import(job_id: int) -> None:
     jobs.run_import_job(job_id)

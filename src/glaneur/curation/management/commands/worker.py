@@ -8,12 +8,16 @@ never ends the worker: the loop waits and starts again.
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import threading
 import time
 from argparse import ArgumentParser
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
@@ -21,6 +25,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from glaneur.curation.scheduler import run_due, start_thread
 from glaneur.curation.workers import forget, start_heartbeat
+from glaneur.runtime import queues
 
 logger = logging.getLogger("glaneur.worker")
 
@@ -50,6 +55,15 @@ class PatientWorker(Worker):
                 time.sleep(RESTART_PAUSE)
 
 
+def lanes(queue: str) -> list[tuple[list[str], list[str]]]:
+    """(queues, excluded queues) of each task loop: one per lane of ``queues.LANES`` for
+    every queue ("*"), else one loop over the queues named."""
+    if queue.strip() != "*":
+        return [([name.strip() for name in queue.split(",") if name.strip()], [])]
+    taken = [name for lane in queues.LANES for name in lane]
+    return [(lane, []) if lane else (["*"], taken) for lane in queues.LANES]
+
+
 class Command(BaseCommand):
     help = "Run the background worker (all task queues). Start as many as the load needs."
 
@@ -65,37 +79,52 @@ class Command(BaseCommand):
             action="store_true",
             help="Run the tasks that are ready now, then exit.",
         )
+        parser.add_argument(
+            "--queue",
+            default="*",
+            help=(
+                "Comma-separated queues to take (default: all, each kind of work in a loop of "
+                f"its own). Queues: {', '.join(queues.ALL)}."
+            ),
+        )
 
-    def handle(self, *args: Any, interval: float, batch: bool, **options: Any) -> None:
+    def handle(self, *args: Any, interval: float, batch: bool, queue: str, **options: Any) -> None:
         level = logging.INFO if options["verbosity"] else logging.CRITICAL
         for name in ("django_tasks", "django_tasks_db"):
             tasks_logger = logging.getLogger(name)
             tasks_logger.setLevel(level)
             if not tasks_logger.hasHandlers():
                 tasks_logger.addHandler(logging.StreamHandler(self.stdout))
+        unknown = {q for names, _ex in lanes(queue) for q in names if q != "*"} - set(queues.ALL)
+        if unknown:
+            raise CommandError(f"unknown queue(s): {', '.join(sorted(unknown))}")
         worker_id = get_random_string(32)
-        worker = PatientWorker(
-            queue_names=["*"],
-            interval=interval,
-            batch=batch,
-            backend_name=DEFAULT_TASK_BACKEND_ALIAS,
-            startup_delay=not batch,
-            max_tasks=None,
-            worker_id=worker_id,
-            excluded_queue_names=[],
-        )
+
+        def loop(names: list[str], excluded: list[str]) -> PatientWorker:
+            return PatientWorker(
+                queue_names=names,
+                interval=interval,
+                batch=batch,
+                backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+                startup_delay=not batch,
+                max_tasks=None,
+                worker_id=worker_id,
+                excluded_queue_names=excluded,
+            )
+
         if batch:
             run_due()
-            worker.run()
+            for names, excluded in lanes(queue):
+                loop(names, excluded).run()
             return
         # The lease first: tasks claimed from now on belong to a worker others see alive.
         heartbeat = start_heartbeat(worker_id)
-        # Periodic work (scheduled posts, leases, digests) runs beside the task loop; each
+        # Periodic work (scheduled posts, leases, digests) runs beside the task loops; each
         # run is claimed in the database, so many workers never repeat one.
         scheduler = start_thread(interval=min(5.0, max(settings.GLANEUR_WORKER_LEASE / 2, 0.5)))
-        worker.configure_signals()
+        workers = [loop(names, excluded) for names, excluded in lanes(queue)]
         try:
-            worker.run()
+            run_lanes(workers)
         finally:
             scheduler.set()
             heartbeat.set()
@@ -103,3 +132,38 @@ class Command(BaseCommand):
                 forget(worker_id)
             except DatabaseError:
                 logger.warning("worker %s could not remove its lease", worker_id)
+
+
+def run_lanes(workers: list[PatientWorker]) -> None:
+    """Run each task loop in a thread until TERM or INT: the first signal lets every loop
+    finish its task and stop, a second one ends the process at once."""
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if stopping.is_set():
+            logger.warning("Received %s again: stopping now.", signal.strsignal(signum))
+            os._exit(1)
+        logger.warning("Received %s: finishing the running tasks.", signal.strsignal(signum))
+        stopping.set()
+        for worker in workers:
+            worker.running = False
+
+    for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+    threads = [
+        threading.Thread(target=_run_closing, args=(worker,), name=f"glaneur-lane-{n}")
+        for n, worker in enumerate(workers)
+    ]
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads):
+        for thread in threads:
+            thread.join(0.2)  # short joins: the main thread must stay free for signals
+
+
+def _run_closing(worker: PatientWorker) -> None:
+    try:
+        worker.run()
+    finally:
+        connections.close_all()

@@ -1,0 +1,1 @@
+"""How Glaneur runs: its task queues (and, in time, the scheduler, `serve`, `worker`)."""

@@ -1,0 +1,19 @@
+"""The task queues, one per kind of work, so that a burst of one kind never delays another.
+
+``glaneur worker`` takes every queue, in lanes: each lane is a loop of its own (a thread),
+so a scoop waits for no newsletter, no reindex and no import. ``glaneur worker --queue
+mail,imports`` takes only those (one lane), to give a kind of work machines of its own.
+"""
+
+from __future__ import annotations
+
+SCOOPS = "scoops"  # fetching and reading the page of a post a curator just scooped
+INDEX = "index"  # search indexing, merging the index's shards
+MAIL = "mail"  # digests, newsletters
+IMPORTS = "imports"  # file imports started from the web
+DEFAULT = "default"  # tasks enqueued before the queues existed
+
+ALL = [SCOOPS, INDEX, MAIL, IMPORTS, DEFAULT]
+
+# The lanes of a worker that takes every queue; the last takes whatever the others do not.
+LANES: list[list[str]] = [[SCOOPS], [INDEX], []]
