@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -58,7 +59,7 @@ def add_comment(post: Post, *, by: User | AnonymousUser, text: str) -> Comment:
     # The author's row is locked while counting (PostgreSQL; SQLite's transactions take the
     # write lock at BEGIN), so two comments sent at once from two web processes cannot both
     # pass a limit that only one more fits under.
-    type(author).objects.select_for_update().filter(pk=author.pk).values_list("pk").first()
+    get_user_model().objects.select_for_update().filter(pk=author.pk).values_list("pk").first()
     recent = Comment.objects.filter(
         author=author, created_at__gte=timezone.now() - timedelta(hours=1)
     ).count()

@@ -10,7 +10,6 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from glaneur.cache import fragment_cache
-from glaneur.curation.access import can_view_topic
 from glaneur.curation.models import Topic
 from glaneur.curation.queries import topic_stamp
 
