@@ -9,8 +9,13 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def default_bind() -> str:
@@ -47,6 +52,45 @@ def gunicorn_argv(*, bind: str, workers: int) -> list[str]:
     ]
 
 
+def static_files_problem() -> str | None:
+    """Why every page would fail for want of collected static files, or None.
+
+    The hashed-name storage of production (whitenoise's CompressedManifestStaticFilesStorage)
+    answers each ``{% static %}`` from the manifest that ``collectstatic`` writes: without it,
+    or with a file it does not list (an upgrade not followed by ``collectstatic``), pages are
+    a 500.
+    """
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return None
+    storage: Any = staticfiles_storage  # load_manifest gives (paths, hash); the stubs disagree
+    if not storage.manifest_strict:
+        return None
+    try:
+        collected: dict[str, str] = storage.load_manifest()[0]
+    except ValueError:  # a manifest that cannot be read is no better than none
+        collected = {}
+    if not collected:
+        return _("The static files are not collected in %(root)s.") % {"root": settings.STATIC_ROOT}
+    ignore = apps.get_app_config("staticfiles").ignore_patterns
+    missing = sorted(
+        {
+            path.replace(os.sep, "/")
+            for finder in finders.get_finders()
+            for path, _storage in finder.list(ignore)
+        }
+        - set(collected)
+    )
+    if missing:
+        return ngettext(
+            "The static files collected in %(root)s are out of date: %(count)d file is "
+            "missing (%(first)s).",
+            "The static files collected in %(root)s are out of date: %(count)d files are "
+            "missing (%(first)s…).",
+            len(missing),
+        ) % {"root": settings.STATIC_ROOT, "count": len(missing), "first": missing[0]}
+    return None
+
+
 class Command(BaseCommand):
     help = "Serve Glaneur with gunicorn (default 127.0.0.1:$PORT, $WEB_CONCURRENCY workers)."
     # gunicorn loads Django itself: checks here would only run twice.
@@ -69,6 +113,12 @@ class Command(BaseCommand):
         workers = workers if workers is not None else default_workers()
         if workers < 1:
             raise CommandError("--workers must be at least 1.")
+        if problem := static_files_problem():
+            raise CommandError(
+                problem
+                + " "
+                + _("Every page would fail: run `glaneur collectstatic --noinput` first.")
+            )
         argv = gunicorn_argv(bind=bind or default_bind(), workers=workers)
         # gunicorn's workers must load the settings this command was started with.
         os.environ["DJANGO_SETTINGS_MODULE"] = settings.SETTINGS_MODULE
