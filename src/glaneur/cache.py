@@ -43,7 +43,7 @@ class DatabaseCache(DjangoDatabaseCache):
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         quote = connection.ops.quote_name
-        table = quote(self._table)
+        table = quote(self._table)  # type: ignore[attr-defined]
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         expression = models.Expression(output_field=models.DateTimeField())
         converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(

@@ -53,7 +53,7 @@ class Browser:
         """POST ``data``; ``form``: the page to GET first, for its CSRF cookie."""
         if form is not None:
             self.get(form)
-            data = {**data, "csrfmiddlewaretoken": self.session.cookies["csrftoken"]}
+            data = {**data, "csrfmiddlewaretoken": str(self.session.cookies["csrftoken"])}
         return self.session.post(
             self.server.url(path), data=data, allow_redirects=False, timeout=60
         )
