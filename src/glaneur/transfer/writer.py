@@ -1,27 +1,36 @@
-"""Import a parsed file: check everything (``planning``), then write it in one transaction.
+"""Import a parsed file: check everything (``planning``), then write it in short batches.
 
-A bad file therefore leaves nothing behind, and a file imported twice changes nothing.
-An import adds what is missing and never changes what is already here.
+Nothing is written until the whole file is checked, so a bad file names its line and leaves
+nothing behind. The writing is cut into batches of short transactions (``import_batch()``
+posts each), so that while a large file is imported other writers (view counts, curators,
+the worker) wait a batch at most, never the whole import: on SQLite one write transaction
+holds the whole database. If a batch fails, what the import already wrote is deleted again
+(``undo.Written``), so nothing partial remains. A process killed between two batches leaves
+the batches written: the same import run again adds the rest, since an import adds what is
+missing and never changes what is already here (a file imported twice changes nothing).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from glaneur.analytics.models import PostDailyViews, TopicDailyViews
 from glaneur.audience.models import Comment
-from glaneur.curation.models import Membership, Post, PostTag, Tag, Topic
-from glaneur.curation.services import create_topic, get_or_create_tags
+from glaneur.curation.models import Post, PostTag, Tag, Topic
+from glaneur.curation.services import get_or_create_tags
 
+from . import targets
 from .errors import ImportFailed
 from .fields import concrete_fields, decode_fields
 from .importers.records import ImportBundle
@@ -35,13 +44,16 @@ from .planning import (
     plan_post,
     resolve_refs,
 )
+from .undo import Written
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 500  # rows per INSERT statement
+# A batch (one transaction) also stops at this many rows of comments, tags and views.
+BATCH_ROWS = 5000
 
 Progress = Callable[[str, int, int], None]
 
@@ -103,9 +115,9 @@ def import_bundle(
     recognised, so an uploaded file can neither create accounts nor speak for people.
     """
     prefix = local_prefix()
-    topic, new_topic = _target(bundle, topic, create_slug, by)
+    topic, new_topic = targets.target(bundle, topic, create_slug, by)
     notes = list(bundle.notes)
-    members = _member_values(bundle) if new_topic is not None else []
+    members = targets.member_values(bundle) if new_topic is not None else []
     if new_topic is None and bundle.members:
         notes.append(_("The members listed in the file were not added to an existing topic."))
     check_usernames(bundle, get_user_model())
@@ -140,164 +152,88 @@ def import_bundle(
         )
 
     if progress is not None:
-        progress("saving", len(bundle.posts), len(bundle.posts))
+        progress("saving", 0, len(plans))
+    written = Written()
     try:
         with transaction.atomic():
-            accounts = _accounts(bundle, topic, plans, members, trusted=trusted)
+            accounts, created_accounts = targets.accounts(
+                bundle, topic, plans, members, trusted=trusted
+            )
             if topic is None:
-                assert new_topic is not None  # noqa: S101 (_target returns one of the two)
-                topic = _create_topic(new_topic, bundle, accounts, by, members)
+                assert new_topic is not None  # noqa: S101 (target() returns one of the two)
+                topic = targets.create_topic(new_topic, bundle, accounts, by, members)
             report = ImportReport(topic=topic, created_topic=new_topic is not None)
             report.skipped_posts, report.messages = skipped, notes
+            views = _ViewsMerged()
             if bundle.topic is not None:
-                report.created_view_days += _merge_topic_views(
+                views = _merge_topic_views(
                     topic, bundle.topic.fields, bundle.topic_daily_views, new_topic is not None
                 )
-            _save_posts(
-                topic, plans, accounts, by, origins, existing, report,
-                explicit_nulls=bundle.create_accounts,
-                display_names={
-                    name: f"{u.first_name} {u.last_name}".strip() or name
-                    for name, u in bundle.users.items()
-                },
-            )  # fmt: skip
-            report.messages += _unknown_accounts_note(plans, accounts)
-    except IntegrityError as exc:
-        # Checked a moment ago: someone added the same post (or topic) meanwhile.
-        raise ImportFailed(
-            _("the topic changed during the import (%(error)s); nothing was saved, try again")
-            % {"error": exc}
-        ) from exc
+        # Committed: from here on a failure takes these back.
+        written.user_ids = created_accounts
+        written.topic_id = topic.pk if new_topic is not None else None
+        written.topic_view_ids = views.ids
+        if views.previous_total is not None:
+            written.historical_views = (topic.pk, views.previous_total)
+        report.created_view_days += len(views.ids)
+        display_names = {
+            name: f"{u.first_name} {u.last_name}".strip() or name
+            for name, u in bundle.users.items()
+        }
+        done = 0
+        for batch in _batches(plans):
+            if done:
+                _make_way()
+            with transaction.atomic():
+                saved = _save_posts(
+                    topic, batch, accounts, by, origins, report,
+                    explicit_nulls=bundle.create_accounts, display_names=display_names,
+                )  # fmt: skip
+            written.post_ids += saved.post_ids
+            written.tag_ids += saved.tag_ids
+            done += len(batch)
+            if progress is not None:
+                progress("saving", done, len(plans))
+        _link_own_refs(topic, plans, existing)
+        report.messages += targets.unknown_accounts_note(plans, accounts)
+    except BaseException as exc:
+        if not written.undo() and isinstance(exc, Exception):
+            raise ImportFailed(
+                _(
+                    "the import stopped (%(error)s) and what it had saved could not all be "
+                    "removed: run the same import again to complete it"
+                )
+                % {"error": exc}
+            ) from exc
+        if isinstance(exc, IntegrityError):
+            # Checked a moment ago: someone added the same post (or topic) meanwhile.
+            raise ImportFailed(
+                _("the topic changed during the import (%(error)s); nothing was saved, try again")
+                % {"error": exc}
+            ) from exc
+        raise
+    report.post_ids = written.post_ids
     ids = list(report.post_ids)
     if ids:
         transaction.on_commit(lambda: index_posts(ids))
     return report
 
 
-def _target(
-    bundle: ImportBundle, topic: Topic | None, create_slug: str, by: User | None
-) -> tuple[Topic | None, dict[str, Any] | None]:
-    """The topic to import into, or the checked fields of the one to create."""
-    if topic is not None:
-        return topic, None
-    if bundle.topic is None:
-        raise ImportFailed(_("this file carries no topic: import it into an existing topic"))
-    slug = create_slug or str(bundle.topic.fields.get("slug") or "")
-    if not slug:
-        raise ImportFailed(_("the topic in the file has no slug"))
-    existing = Topic.objects.filter(slug=slug).first()
-    if existing is not None:
-        return existing, None  # made by an earlier run: import into it as into any topic
-    values = decode_fields(
-        Topic, {**bundle.topic.fields, "slug": slug}, concrete_fields(Topic, set()), what="topic"
-    )
-    if not values.get("title"):
-        raise ImportFailed(_("the topic in the file has no title"))
-    if not bundle.topic.owner and by is None:
-        raise ImportFailed(_("the topic in the file has no owner"))
-    return None, values
-
-
-def _member_values(bundle: ImportBundle) -> list[tuple[str, dict[str, Any]]]:
-    member_fields = concrete_fields(Membership, set())
-    return [
-        (
-            member.username,
-            decode_fields(
-                Membership,
-                {**member.fields, "role": member.role},
-                member_fields,
-                what=f"members[{n}]",
-            ),
-        )
-        for n, member in enumerate(bundle.members, start=1)
-    ]
-
-
-def _accounts(
-    bundle: ImportBundle,
-    topic: Topic | None,
-    plans: list[Planned],
-    members: list[tuple[str, dict[str, Any]]],
-    *,
-    trusted: bool,
-) -> dict[str, User]:
-    """Accounts by username for the names the file uses: created if trusted and the
-    format carries accounts, else only the topic's curators."""
-    user_model = get_user_model()
-    names = _named(plans)
-    if not (bundle.create_accounts and trusted):
-        if topic is None or not names:
-            return {}
-        rows = Membership.objects.filter(topic=topic, user__username__in=names)
-        return {m.user.get_username(): m.user for m in rows.select_related("user")}
-    names |= {username for username, _values in members}
-    if bundle.topic is not None and bundle.topic.owner:
-        names.add(bundle.topic.owner)
-    accounts = {u.get_username(): u for u in user_model.objects.filter(username__in=names)}
-    missing = []
-    for name in sorted(names - set(accounts)):
-        record = bundle.users.get(name)
-        user = user_model(
-            username=name,
-            first_name=(record.first_name if record else "")[:150],
-            last_name=(record.last_name if record else "")[:150],
-        )
-        user.set_unusable_password()
-        missing.append(user)
-    for user in user_model.objects.bulk_create(missing):
-        accounts[user.get_username()] = user
-    return accounts
-
-
-def _named(plans: list[Planned]) -> set[str]:
-    names = {n for p in plans for n in p.record.users.values() if n}
-    return names | {n for p in plans for c, _comment in p.comments for n in c.users.values() if n}
-
-
-def _unknown_accounts_note(plans: list[Planned], accounts: dict[str, User]) -> list[str]:
-    unknown = sorted(_named(plans) - set(accounts))
-    if not unknown:
-        return []
-    return [
-        _(
-            "Not curators of this topic: %(names)s. Their posts are credited to the person "
-            "importing; their comments keep their names."
-        )
-        % {"names": ", ".join(unknown[:20]) + ("…" if len(unknown) > 20 else "")}
-    ]
-
-
-def _create_topic(
-    values: dict[str, Any],
-    bundle: ImportBundle,
-    accounts: dict[str, User],
-    by: User | None,
-    members: list[tuple[str, dict[str, Any]]],
-) -> Topic:
-    owner = accounts.get(bundle.topic.owner or "") if bundle.topic else None
-    owner = owner or by
-    if owner is None:  # checked in _target; kept for the type checker
-        raise ImportFailed(_("the topic in the file has no owner"))
-    topic = create_topic(owner=owner, title=values["title"], slug=values["slug"])
-    for name, value in values.items():
-        setattr(topic, name, value)
-    topic.save()
-    for username, member_values in members:
-        if username in accounts:
-            Membership.objects.update_or_create(
-                user=accounts[username], topic=topic, defaults=member_values
-            )
-    return topic
+@dataclass
+class _ViewsMerged:
+    ids: list[int] = field(default_factory=list)  # the counted days added
+    previous_total: int | None = None  # the historical total before it was raised
 
 
 def _merge_topic_views(
     topic: Topic, fields: dict[str, Any], days: dict[date, int], creating: bool
-) -> int:
+) -> _ViewsMerged:
     """Counted days the topic lacks; the larger historical total (a later export has more)."""
+    merged = _ViewsMerged()
     if not creating:
         total = decode_fields(Topic, fields, concrete_fields(Topic, set())).get("historical_views")
         if isinstance(total, int) and total > topic.historical_views:
+            merged.previous_total = topic.historical_views
             topic.historical_views = total
             topic.save(update_fields=["historical_views"])
     have = set(TopicDailyViews.objects.filter(topic=topic).values_list("day", flat=True))
@@ -306,8 +242,47 @@ def _merge_topic_views(
         for day, count in sorted(days.items())
         if day not in have
     ]
-    TopicDailyViews.objects.bulk_create(rows, batch_size=BATCH)
-    return len(rows)
+    merged.ids = [row.pk for row in TopicDailyViews.objects.bulk_create(rows, batch_size=BATCH)]
+    return merged
+
+
+def _batches(plans: list[Planned]) -> Iterator[list[Planned]]:
+    """The plans cut into batches of ``import_batch()`` posts, or fewer when they carry
+    many comments, tags or views (each batch is one transaction)."""
+    limit = import_batch()
+    batch: list[Planned] = []
+    rows = 0
+    for plan in plans:
+        batch.append(plan)
+        rows += 1 + len(plan.comments) + len(plan.tags) + len(plan.record.daily_views)
+        if len(batch) >= limit or rows >= BATCH_ROWS:
+            yield batch
+            batch, rows = [], 0
+    if batch:
+        yield batch
+
+
+def import_batch() -> int:
+    """Posts written per transaction (``GLANEUR_IMPORT_BATCH``, 500 by default)."""
+    return max(1, int(getattr(settings, "GLANEUR_IMPORT_BATCH", 500)))
+
+
+def _make_way() -> None:
+    """Between two batches on SQLite, leave the write lock free for a moment.
+
+    A writer waiting for the lock (a view count, a curator's save, the worker) tries again
+    every 100 ms at most (SQLite's busy handler); a pause as long lets it in before the
+    next batch takes the lock. PostgreSQL locks rows, not the database: no pause.
+    """
+    pause = float(getattr(settings, "GLANEUR_IMPORT_PAUSE", 0.1))
+    if connection.vendor == "sqlite" and pause > 0 and not connection.in_atomic_block:
+        time.sleep(pause)
+
+
+@dataclass
+class _Saved:
+    post_ids: list[int]
+    tag_ids: list[int]  # tags created
 
 
 def _save_posts(
@@ -316,12 +291,12 @@ def _save_posts(
     accounts: dict[str, User],
     by: User | None,
     origins: dict[tuple[str, str], int],
-    existing: Existing,
     report: ImportReport,
     *,
     explicit_nulls: bool,
     display_names: dict[str, str],
-) -> None:
+) -> _Saved:
+    """Write one batch of posts with their tags, comments and views (one transaction)."""
     default_curator = by or topic.owner
     for plan in plans:
         post = plan.post
@@ -339,9 +314,12 @@ def _save_posts(
             setattr(post, f"{name}_id", origins.get(ref) if ref else None)
     posts = Post.objects.bulk_create([p.post for p in plans], batch_size=BATCH)
     _restore_updated_at(plans)
-    _link_own_refs(topic, plans, existing)
 
-    tags = get_or_create_tags([name for p in plans for name in p.tags])
+    names = [name for p in plans for name in p.tags]
+    had = set(
+        Tag.objects.filter(slug__in={Tag.slug_for(n) for n in names}).values_list("slug", flat=True)
+    )
+    tags = get_or_create_tags(names)
     by_slug = {tag.slug: tag for tag in tags}
     PostTag.objects.bulk_create(
         [
@@ -374,10 +352,10 @@ def _save_posts(
     ]
     PostDailyViews.objects.bulk_create(views, batch_size=BATCH)
 
-    report.created_posts = len(posts)
-    report.created_comments = len(comments)
+    report.created_posts += len(posts)
+    report.created_comments += len(comments)
     report.created_view_days += len(views)
-    report.post_ids = [p.pk for p in posts]
+    return _Saved([p.pk for p in posts], [t.pk for t in tags if t.slug not in had])
 
 
 def _restore_updated_at(plans: list[Planned]) -> None:
@@ -393,7 +371,8 @@ def _restore_updated_at(plans: list[Planned]) -> None:
 
 
 def _link_own_refs(topic: Topic, plans: list[Planned], existing: Existing) -> None:
-    """References between posts of the imported topic itself, once they all have ids."""
+    """References between posts of the imported topic itself, once they all have ids
+    (a post may refer to one of a later batch); in short transactions too."""
     keys = {k: pk for k, pk in existing.keys.items() if pk is not None}
     keys.update({p.record.key: p.post.pk for p in plans if p.record.key})
     changed: dict[str, list[Post]] = {}
@@ -406,7 +385,10 @@ def _link_own_refs(topic: Topic, plans: list[Planned], existing: Existing) -> No
                 setattr(plan.post, f"{name}_id", target)
                 changed.setdefault(name, []).append(plan.post)
     for name, posts in changed.items():
-        Post.objects.bulk_update(posts, [name], batch_size=BATCH)
+        for start in range(0, len(posts), BATCH):
+            # bulk_update would make all its statements one transaction.
+            with transaction.atomic():
+                Post.objects.bulk_update(posts[start : start + BATCH], [name])
 
 
 def _link_comment_refs(plans: list[Planned]) -> None:
@@ -425,7 +407,7 @@ def _link_comment_refs(plans: list[Planned]) -> None:
 
 def index_posts(post_ids: Iterable[int]) -> None:
     """Hand imported posts to the search index (bulk inserts send no signals)."""
-    from glaneur.search.services import index_posts as index
+    from glaneur.search.services import index_soon as index
 
     try:
         index(list(post_ids))
