@@ -1,30 +1,75 @@
-"""analytics.services: every reader's view counted once, even all at the same time."""
+"""analytics.services: every reader's view counted once, even all at the same time, and
+never an error page because another process holds the database."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 import pytest
 from django.db import connection
 from django.http import HttpRequest
+from django.test import Client
 from django.utils import timezone
 
+from glaneur.analytics import services
 from glaneur.analytics.models import PostDailyViews, TopicDailyViews
 from glaneur.analytics.services import (
     daily_series,
+    flush_pending_views,
     is_bot,
+    pending_views,
     post_view_count,
     record_view,
     today,
     topic_view_counts,
 )
 from glaneur.curation.models import Topic
+from tests.analytics.conftest import FIREFOX
 from tests.factories import make_posts
 
 CONCURRENT_READERS = 25
+
+
+def wait_for(condition: Callable[[], bool], *, within: float = 60) -> bool:
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+@contextmanager
+def another_process_writing() -> Iterator[None]:
+    """Hold the write lock from another connection, as a large import does: SQLite's one
+    write lock (BEGIN IMMEDIATE); on PostgreSQL, the counters' tables (readers still read)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        other = sqlite3.connect(db["NAME"], isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        return
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"], dbname=db["NAME"], user=db["USER"],
+        password=db["PASSWORD"],
+    ) as pg:  # fmt: skip
+        pg.execute(
+            f"LOCK TABLE {TopicDailyViews._meta.db_table}, {PostDailyViews._meta.db_table} "
+            "IN EXCLUSIVE MODE"
+        )
+        yield
+        pg.rollback()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -55,6 +100,8 @@ def test_concurrent_views_are_all_counted(
 
     assert errors == []
     assert results == [True] * CONCURRENT_READERS
+    # A view that found the lock taken for too long is written a moment later.
+    assert wait_for(lambda: pending_views() == 0)
     assert TopicDailyViews.objects.get(topic=topic).count == CONCURRENT_READERS
     assert PostDailyViews.objects.get(post=post).count == CONCURRENT_READERS
     assert topic_view_counts(topic) == (CONCURRENT_READERS, CONCURRENT_READERS)
@@ -170,3 +217,35 @@ def test_view_counts_cost_one_query_each(topic: Topic, django_assert_num_queries
         topic_view_counts(topic)
     with django_assert_num_queries(1):
         daily_series(topic)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_answer_while_another_process_writes_and_their_views_count_after(
+    client: Client, topic: Topic
+) -> None:
+    post = make_posts(topic, 1)[0]
+
+    with another_process_writing():
+        topic_page = client.get(topic.get_absolute_url(), HTTP_USER_AGENT=FIREFOX)
+        post_page = client.get(post.get_absolute_url(), HTTP_USER_AGENT=FIREFOX)
+        assert pending_views() == 3  # kept: the topic twice, the post once
+
+    assert topic_page.status_code == 200 and post_page.status_code == 200
+    # Written by the background thread once the lock is released.
+    assert wait_for(lambda: topic_view_counts(topic)[0] == 2 and post_view_count(post) == 1)
+    assert pending_views() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_views_kept_for_a_post_deleted_meanwhile_are_dropped(
+    topic: Topic, reader_request: Callable[..., HttpRequest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "RETRY_DELAY", 3600)  # no background writing meanwhile
+    post = make_posts(topic, 1)[0]
+    with another_process_writing():
+        assert record_view(reader_request(), topic, post) is True
+    post.delete()
+
+    assert flush_pending_views()
+    assert pending_views() == 0
+    assert topic_view_counts(topic) == (1, 1)
