@@ -9,7 +9,7 @@ from django.db.models import BigIntegerField, F, Sum, Value
 from django.db.models.functions import Coalesce
 
 from glaneur.curation.models import Post, Topic
-from glaneur.curation.queries import visible_posts
+from glaneur.curation.queries import published_posts
 
 from .services import daily_series, topic_view_counts
 
@@ -35,7 +35,7 @@ class TopicStats:
 def most_viewed_posts(topic: Topic, *, limit: int = 10) -> list[PostViews]:
     """The topic's published posts with the most views (historical + counted), in one query."""
     rows = (
-        visible_posts(topic)
+        published_posts(topic)
         .annotate(
             views=F("historical_views")
             + Coalesce(Sum("daily_views__count"), Value(0), output_field=BigIntegerField())

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
-from glaneur.curation import services
+from glaneur.curation import access, services
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.queries import with_card_data
 
@@ -35,23 +35,24 @@ def signed_in(request: HttpRequest) -> User:
 def visible_topic(request: HttpRequest, slug: str) -> Topic:
     """The topic, or 404 when it does not exist or is private to the caller (as pages do)."""
     topic = Topic.objects.select_related("owner").filter(slug=slug).first()
-    if topic is None or not services.can_view(caller(request), topic):
+    if topic is None or not access.can_view_topic(caller(request), topic):
         raise Http404
     return topic
 
 
 def is_curator(request: HttpRequest, topic: Topic) -> bool:
-    return services.role_of(caller(request), topic) in services.CURATOR_ROLES
+    return access.can_curate(caller(request), topic)
 
 
 def visible_post(request: HttpRequest, topic: Topic, post_id: int) -> Post:
-    """A post of the topic; drafts and scheduled posts exist only for the topic's curators."""
+    """A post of the topic; a draft or scheduled post exists only for those who may edit it
+    (access.py), as on the pages."""
     post = with_card_data(Post.objects.filter(topic=topic)).filter(pk=post_id).first()
     if post is None:
         raise Http404
-    if post.status != Post.Status.PUBLISHED and not is_curator(request, topic):
-        raise Http404
     post.topic = topic
+    if not access.can_view_post(caller(request), post):
+        raise Http404
     return post
 
 

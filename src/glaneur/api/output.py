@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
+from glaneur.curation.access import can_view_post
 from glaneur.curation.queries import display_name
 
+from .access import caller
 from .schemas import CommentOut, MemberOut, PostOut, PostRef, TagOut, TopicOut, UserOut
 
 if TYPE_CHECKING:
@@ -46,6 +48,8 @@ def topic_out(topic: Topic, request: HttpRequest) -> TopicOut:
 def post_out(post: Post, request: HttpRequest, *, curator: bool) -> PostOut:
     """Needs queries.with_card_data (tags, curator, origin) and ``post.topic`` loaded."""
     origin = post.origin
+    if origin is not None and not can_view_post(caller(request), origin):
+        origin = None  # the original's topic turned private, or the original is a draft again
     return PostOut(
         id=post.pk,
         topic=post.topic.slug,

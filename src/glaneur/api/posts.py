@@ -57,7 +57,7 @@ def list_posts(
     curator = is_curator(request, topic)
     posts = queries.topic_posts(
         topic,
-        curator=curator,
+        user=caller(request),
         tags=list(dict.fromkeys(filters.tag)),
         state=filters.state,
         status=filters.status,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from glaneur.audience.models import Comment, Follow
-from glaneur.curation.models import Membership, Post, Topic
-from glaneur.curation.queries import filter_by_tags, visible_posts, with_card_data
+from glaneur.curation import access
+from glaneur.curation.models import Post, Topic
+from glaneur.curation.queries import filter_by_tags, with_card_data
 from glaneur.curation.services import authenticated
 
 if TYPE_CHECKING:
@@ -35,37 +36,30 @@ def with_topic_counts(topics: QuerySet[Topic]) -> QuerySet[Topic]:
     )
 
 
-def _member_of(user: AnyUser) -> QuerySet[Membership, Any]:
-    """The ids of the topics the user curates, as a subquery."""
-    if not user.is_authenticated:
-        return Membership.objects.none().values("topic_id")
-    return Membership.objects.filter(user=authenticated(user)).values("topic_id")
-
-
 def listed_topics_for(user: AnyUser, *, mine: bool = False) -> QuerySet[Topic]:
     """Public topics and those the user curates (``mine``: only the latter), newest first."""
-    member_of = _member_of(user)
-    if mine:
-        topics = Topic.objects.filter(pk__in=member_of)
-    elif getattr(user, "is_superuser", False):
-        topics = Topic.objects.all()
+    if not mine:
+        topics = Topic.objects.filter(access.listed_topics(user))
+    elif user.is_authenticated:
+        topics = Topic.objects.filter(memberships__user_id=user.pk)
     else:
-        topics = Topic.objects.filter(Q(visibility=Topic.Visibility.PUBLIC) | Q(pk__in=member_of))
+        topics = Topic.objects.none()
     return with_topic_counts(topics).order_by("-created_at", "-pk")
 
 
 def topic_posts(
     topic: Topic,
     *,
-    curator: bool,
+    user: AnyUser,
     tags: list[str],
     state: str | None = None,
     status: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> QuerySet[Post]:
-    """A topic's posts as its stream orders them; drafts and scheduled ones for curators only."""
-    posts = Post.objects.filter(topic=topic) if curator else visible_posts(topic)
+    """A topic's posts as its stream orders them, those ``user`` may see: drafts and
+    scheduled ones only for who may edit them (access.py)."""
+    posts = Post.objects.filter(topic=topic).filter(access.visible_posts_in(topic, user))
     posts = filter_by_tags(posts, tags)
     if state:
         posts = posts.filter(state=state)
@@ -85,10 +79,9 @@ def post_comments(post: Post, *, include_hidden: bool) -> QuerySet[Comment]:
 
 def followed_topics(user: AnyUser) -> QuerySet[Follow]:
     """The user's follows, newest first, leaving out topics that became private to them."""
-    member_of = _member_of(user)
     return (
         Follow.objects.filter(user=authenticated(user))
-        .filter(~Q(topic__visibility=Topic.Visibility.PRIVATE) | Q(topic_id__in=member_of))
+        .filter(access.visible_topics(user, prefix="topic__"))
         .order_by("-created_at", "-pk")
     )
 

@@ -240,7 +240,11 @@ class PostFilters(Paging):
     tag: list[Slug] = Field([], max_length=10, description="Tag slugs; posts carry all of them.")
     state: PostState | None = None
     status: PostStatus | None = Field(
-        None, description="Drafts and scheduled posts are listed for the topic's curators only."
+        None,
+        description=(
+            "Drafts and scheduled posts are listed only for those who may edit them: the "
+            "topic's owner and editors, and the contributor who curated each."
+        ),
     )
     since: DateTime | None = Field(None, description="Curated at or after.")
     until: DateTime | None = Field(None, description="Curated before.")

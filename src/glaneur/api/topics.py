@@ -4,12 +4,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from glaneur.audience import services as audience
-from glaneur.curation import services
+from glaneur.curation import access, services
 from glaneur.curation.models import Membership, Topic
 from glaneur.curation.queries import popular_tags
 
@@ -181,8 +181,14 @@ def follow(request: HttpRequest, slug: Path[Slug]) -> FollowOut:
     response={204: None, **error_responses(401, 404, 422)},
 )
 def unfollow(request: HttpRequest, slug: Path[Slug]) -> HttpResponse:
-    topic = visible_topic(request, slug)
-    audience.unfollow(caller(request), topic)
+    """Stop following; works even for a topic that turned private to the caller."""
+    topic = Topic.objects.filter(slug=slug).first()
+    user = caller(request)
+    if topic is None or not (
+        access.can_view_topic(user, topic) or audience.is_following(user, topic)
+    ):
+        raise Http404  # for whoever did not follow it, a private topic does not exist
+    audience.unfollow(user, topic)
     return HttpResponse(status=204)
 
 

@@ -13,12 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from glaneur.curation import access
+from glaneur.curation.models import Topic
 from glaneur.curation.services import authenticated
 from glaneur.http import HtmxHttpRequest
 
-from . import accounts, mail, services
+from . import accounts, mail, queries, services
 from .forms import DeleteAccountForm, DigestForm, ProfileForm
-from .models import Follow, Subscriber
+from .models import Subscriber
 
 
 @login_required
@@ -48,9 +50,13 @@ def profile_settings(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def subscriptions(request: HtmxHttpRequest) -> HttpResponse:
     user = authenticated(request.user)
-    follows = list(
-        Follow.objects.filter(user=user).select_related("topic").order_by("topic__title")
-    )
+    # Topics that turned private to the reader are not named here (access.py); their
+    # follows can still be stopped, all at once.
+    if request.method == "POST" and request.POST.get("action") == "unfollow-hidden":
+        services.unfollow_hidden(user)
+        messages.success(request, _("You no longer follow the topics closed to you."))
+        return redirect("audience:subscriptions")
+    follows = list(queries.visible_follows(user).select_related("topic").order_by("topic__title"))
     form = DigestForm(request.POST or None, follows=follows)
     if request.method == "POST" and form.is_valid():
         for follow in follows:
@@ -70,7 +76,13 @@ def subscriptions(request: HtmxHttpRequest) -> HttpResponse:
         .select_related("topic")
         .order_by("topic__title")
     )
+    open_topics = set(
+        Topic.objects.filter(pk__in={s.topic_id for s in newsletters})
+        .filter(access.visible_topics(user))
+        .values_list("pk", flat=True)
+    )
     for subscriber in newsletters:
+        subscriber.topic_visible = subscriber.topic_id in open_topics  # type: ignore[attr-defined]
         token = mail.unsubscribe_token("newsletter", subscriber.pk)
         subscriber.unsubscribe_url = reverse(  # type: ignore[attr-defined]
             "audience:unsubscribe", args=[token]
@@ -79,7 +91,12 @@ def subscriptions(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         "audience/settings/subscriptions.html",
-        {"form": form, "newsletters": newsletters, "verified": primary_verified},
+        {
+            "form": form,
+            "newsletters": newsletters,
+            "verified": primary_verified,
+            "hidden_follows": queries.hidden_follows(user).count(),
+        },
     )
 
 

@@ -37,6 +37,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import ngettext, override
 
+from glaneur.curation.access import topic_visible_to_row_user
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.services import publish_due_posts
 
@@ -178,10 +179,13 @@ def _claim(user_ids: Sequence[int], now: datetime, report: DigestReport) -> list
             return []
         upto = {f.pk: daily if f.digest == DigestFrequency.DAILY else weekly for f in follows}
         since = max(min(f.digested_until for f in follows), now - MAX_WINDOW)
+        # A followed topic that turned private to the follower sends them nothing (its
+        # mark moves on all the same).
+        seen = _follows_visible([f.pk for f in follows])
         posts: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
         for pk, topic_id, curated_at in (
             Post.objects.filter(
-                topic_id__in={f.topic_id for f in follows},
+                topic_id__in={f.topic_id for f in follows if f.pk in seen},
                 status=Post.Status.PUBLISHED,
                 curated_at__gt=since,
                 curated_at__lte=daily,
@@ -193,6 +197,8 @@ def _claim(user_ids: Sequence[int], now: datetime, report: DigestReport) -> list
         recipients = _recipients(locked)
         by_user: dict[int, list[Section]] = defaultdict(list)
         for f in follows:
+            if f.pk not in seen:
+                continue
             new = [
                 pk for pk, at in posts.get(f.topic_id, ()) if f.digested_until < at <= upto[f.pk]
             ]
@@ -226,6 +232,26 @@ def _claim(user_ids: Sequence[int], now: datetime, report: DigestReport) -> list
             if ids:
                 Follow.objects.filter(pk__in=ids).update(digested_until=boundary)
     return prepared
+
+
+def _follows_visible(follow_ids: Sequence[int]) -> set[int]:
+    """The follows (of those given) whose follower may see the topic (access.py)."""
+    return set(
+        Follow.objects.filter(pk__in=follow_ids)
+        .filter(topic_visible_to_row_user())
+        .values_list("pk", flat=True)
+    )
+
+
+def _still_visible(digests: Sequence[Digest]) -> set[tuple[int, int]]:
+    """The (reader, topic) pairs of these digests that the reader still follows and may
+    still see, when a digest is sent later than it was made."""
+    topic_ids = {section[0] for digest in digests for section in digest.sections}
+    return set(
+        Follow.objects.filter(user_id__in={d.user_id for d in digests}, topic_id__in=topic_ids)
+        .filter(topic_visible_to_row_user())
+        .values_list("user_id", "topic_id")
+    )
 
 
 def _recipients(user_ids: Iterable[int]) -> dict[int, Recipient]:
@@ -272,6 +298,7 @@ def _resume(now: datetime, renderer: Renderer, report: DigestReport) -> None:
                 taken.append(pk)
         digests = list(Digest.objects.filter(pk__in=taken).order_by("pk"))
         recipients = _recipients({d.user_id for d in digests})
+        visible = _still_visible(digests)
         prepared = []
         for digest in digests:
             recipient = recipients.get(digest.user_id)
@@ -280,7 +307,16 @@ def _resume(now: datetime, renderer: Renderer, report: DigestReport) -> None:
                     status=SendStatus.FAILED, error="no verified address"
                 )
                 continue
-            sections = [Section(t, list(ids), more) for t, ids, more in digest.sections]
+            sections = [
+                Section(t, list(ids), more)
+                for t, ids, more in digest.sections
+                if (digest.user_id, t) in visible
+            ]
+            if not sections:  # every topic of it turned private (or was unfollowed) since
+                Digest.objects.filter(pk=digest.pk).update(
+                    status=SendStatus.FAILED, error="nothing left to send"
+                )
+                continue
             prepared.append(Prepared(digest, recipient, sections))
         report.resumed += len(prepared)
         if prepared and not _deliver(prepared, renderer, report):

@@ -19,17 +19,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from glaneur.curation import access
 from glaneur.curation.markup import render_markdown
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.services import authenticated, check_can_manage
@@ -176,6 +180,7 @@ def send_issue(issue_id: int, *, now: datetime | None = None) -> SendReport:
     issue = _start(issue_id, now)
     if issue is None:
         return report
+    _drop_closed_recipients(issue)
     renderer = IssueRenderer(issue)
     last = 0
     while True:
@@ -200,6 +205,7 @@ def _start(issue_id: int, now: datetime) -> Issue | None:
         if issue.status == Issue.Status.SCHEDULED and (issue.send_at or now) <= now:
             recipients = (
                 Subscriber.objects.filter(topic_id=issue.topic_id, status=Subscriber.Status.ACTIVE)
+                .filter(may_receive(issue.topic))
                 .values_list("pk", "email")
                 .iterator(chunk_size=2000)
             )
@@ -218,6 +224,32 @@ def _start(issue_id: int, now: datetime) -> Issue | None:
         if issue.retry_at is not None and issue.retry_at > now:
             return None
     return issue
+
+
+def may_receive(topic: Topic) -> Q:
+    """Filter of the subscribers (or deliveries) a topic's issue may go to. An address is
+    nobody in particular: an open topic's newsletter goes to every subscriber, a private
+    topic's only to the verified addresses of people who may see it (access.py)."""
+    viewers = access.viewers_of(topic)
+    if not viewers:
+        return Q()
+    addresses = (
+        EmailAddress.objects.filter(
+            verified=True, user__in=get_user_model().objects.filter(viewers)
+        )
+        .annotate(address=Lower("email"))
+        .values("address")
+    )
+    return Q(email__in=addresses)
+
+
+def _drop_closed_recipients(issue: Issue) -> None:
+    """The topic turned private during a send: what is left for other addresses is not sent."""
+    topic = Topic.objects.only("pk", "visibility").get(pk=issue.topic_id)
+    if access.viewers_of(topic):
+        Delivery.objects.filter(issue_id=issue.pk, status=SendStatus.PENDING).exclude(
+            may_receive(topic)
+        ).update(status=SendStatus.FAILED, error="the topic is private")
 
 
 def _claim(issue_id: int, *, after: int, now: datetime) -> list[Delivery]:

@@ -6,6 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from glaneur.curation import access
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.queries import StreamPage, paginate, with_card_data
 from glaneur.curation.services import authenticated
@@ -17,16 +18,38 @@ if TYPE_CHECKING:
 
 
 def followed_topics(user: User | AnonymousUser) -> QuerySet[Topic]:
+    """The topics the user follows and may still see (one turned private is left out,
+    and its follow kept: it comes back if the topic opens again)."""
     if not user.is_authenticated:
         return Topic.objects.none()
-    return Topic.objects.filter(follows__user=authenticated(user)).order_by("title")
+    return (
+        Topic.objects.filter(follows__user=authenticated(user))
+        .filter(access.visible_topics(user))
+        .order_by("title")
+    )
+
+
+def visible_follows(user: User | AnonymousUser) -> QuerySet[Follow]:
+    """The user's follows of topics they may see (access.py)."""
+    return Follow.objects.filter(user=authenticated(user)).filter(
+        access.visible_topics(user, prefix="topic__")
+    )
+
+
+def hidden_follows(user: User | AnonymousUser) -> QuerySet[Follow]:
+    """The user's follows of topics that turned private to them: shown without a title,
+    so that they can still be stopped."""
+    return Follow.objects.filter(user=authenticated(user)).exclude(
+        pk__in=visible_follows(user).values("pk")
+    )
 
 
 def followed_stream(
     user: User | AnonymousUser, *, page: int = 1, per_page: int | None = None
 ) -> StreamPage:
-    """Newest published posts across the user's followed topics (no pinning across topics)."""
-    topic_ids = Follow.objects.filter(user=authenticated(user)).values("topic_id")
+    """Newest published posts across the user's followed topics (no pinning across topics),
+    of the topics they may see."""
+    topic_ids = visible_follows(user).values("topic_id")
     posts = with_card_data(
         Post.objects.filter(topic_id__in=topic_ids, status=Post.Status.PUBLISHED)
         .select_related("topic")

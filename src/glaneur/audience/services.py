@@ -13,8 +13,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from glaneur.curation.access import (
+    authenticated,
+    check_can_manage,
+    check_can_view,
+    check_can_view_post,
+)
 from glaneur.curation.models import Post, Topic
-from glaneur.curation.services import authenticated, check_can_manage, check_can_view
 
 from .models import Comment, DigestFrequency, Follow
 
@@ -37,7 +42,16 @@ def follow(user: User | AnonymousUser, topic: Topic) -> Follow:
 
 
 def unfollow(user: User | AnonymousUser, topic: Topic) -> None:
+    """Stop following; always allowed, even a topic the user may no longer see."""
     Follow.objects.filter(user=authenticated(user), topic=topic).delete()
+
+
+def unfollow_hidden(user: User | AnonymousUser) -> int:
+    """Stop following every topic the user may no longer see; returns how many."""
+    from .queries import hidden_follows
+
+    deleted, _rows = Follow.objects.filter(pk__in=hidden_follows(user).values("pk")).delete()
+    return deleted
 
 
 def is_following(user: User | AnonymousUser, topic: Topic) -> bool:
@@ -50,7 +64,9 @@ def is_following(user: User | AnonymousUser, topic: Topic) -> bool:
 def add_comment(post: Post, *, by: User | AnonymousUser, text: str) -> Comment:
     """Save a reader's comment; limited to GLANEUR_COMMENT_RATE per user and hour."""
     author = authenticated(by)
-    check_can_view(author, post.topic)
+    check_can_view_post(author, post)
+    if post.status != Post.Status.PUBLISHED:
+        raise ValidationError(_("Comments open once the post is published."))
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("The comment is empty.")})

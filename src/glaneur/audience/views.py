@@ -8,13 +8,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from glaneur.curation.access import can_view_post, can_view_topic
 from glaneur.curation.models import Post, Topic
-from glaneur.curation.services import can_view
-from glaneur.http import HtmxHttpRequest
+from glaneur.http import HtmxHttpRequest, safe_next
 
 from . import mail, newsletters, queries, services
 from .models import Comment, Subscriber
@@ -22,21 +23,32 @@ from .models import Comment, Subscriber
 
 def _visible_topic(request: HtmxHttpRequest, slug: str) -> Topic:
     topic = get_object_or_404(Topic, slug=slug)
-    if not can_view(request.user, topic):
+    if not can_view_topic(request.user, topic):
         raise Http404
     return topic
 
 
-def _back(request: HtmxHttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
+def _unfollow_hidden(request: HtmxHttpRequest, topic: Topic) -> HttpResponse:
+    """Unfollowing always works, even a topic that turned private to the follower; for
+    anyone who does not follow it, the topic still does not exist."""
+    if not services.is_following(request.user, topic):
+        raise Http404
+    services.unfollow(request.user, topic)
+    messages.success(request, _("You no longer follow this topic."))
+    # Not back to the topic's page, which no longer opens for them.
+    target = reverse("audience:subscriptions")
+    if request.htmx:
+        return HttpResponse(status=204, headers={"HX-Redirect": target})
+    return redirect(target)
 
 
 @require_POST
 def follow_toggle(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    topic = _visible_topic(request, slug)
+    topic = get_object_or_404(Topic, slug=slug)
+    if not can_view_topic(request.user, topic):
+        if request.POST.get("action") == "unfollow":
+            return _unfollow_hidden(request, topic)
+        raise Http404
     if not request.user.is_authenticated:
         login = f"{reverse('account_login')}?{urlencode({'next': topic.get_absolute_url()})}"
         if request.htmx:
@@ -57,13 +69,16 @@ def follow_toggle(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 "follower_count": topic.follows.count(),
             },
         )
-    return redirect(_back(request, topic.get_absolute_url()))
+    return redirect(safe_next(request, topic.get_absolute_url()))
 
 
 @require_POST
 def comment_create(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
     topic = _visible_topic(request, slug)
     post = get_object_or_404(Post, topic=topic, pk=post_id, status=Post.Status.PUBLISHED)
+    post.topic = topic
+    if not can_view_post(request.user, post):
+        raise Http404
     if not request.user.is_authenticated:
         return redirect(
             f"{reverse('account_login')}?{urlencode({'next': post.get_absolute_url()})}"

@@ -42,8 +42,12 @@ class PostForm(forms.ModelForm[Post]):
         }
         labels = {"insight": _("Your insight")}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, can_pin: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not can_pin:
+            # Pinning is for the topic's owner and editors (access.py); the service ignores
+            # anyone else's "pinned" too.
+            del self.fields["pinned"]
         if self.instance.pk:
             self.fields["tags"].initial = ", ".join(t.name for t in self.instance.tags.all())
             # Each field carries the value the person saw: what they did not change is not

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch, QuerySet
 
+from . import access
 from .models import Post, PostTag, Tag, Topic
 
 
-def visible_posts(topic: Topic) -> QuerySet[Post]:
-    """Published posts of a topic, pinned first then newest first."""
+def published_posts(topic: Topic) -> QuerySet[Post]:
+    """Published posts of a topic, pinned first then newest first: its stream as every
+    reader sees it (the caller checked the topic is visible, access.py)."""
     return Post.objects.filter(topic=topic, status=Post.Status.PUBLISHED)
 
 
@@ -56,7 +58,7 @@ def topic_stream(
 ) -> StreamPage:
     """One page of a topic's stream, pinned posts first."""
     stream = paginate(
-        with_card_data(filter_by_tags(visible_posts(topic), tags)), page=page, per_page=per_page
+        with_card_data(filter_by_tags(published_posts(topic), tags)), page=page, per_page=per_page
     )
     for post in stream.posts:
         post.topic = topic  # already loaded: links and cards need no query per post
@@ -65,13 +67,11 @@ def topic_stream(
 
 def curated_topics(user: object, *, exclude: Topic | None = None) -> QuerySet[Topic]:
     """The topics a user may scoop or rescoop into (owner, editor or contributor)."""
-    from .services import CURATOR_ROLES
-
     user_id = getattr(user, "pk", None)
     if not getattr(user, "is_authenticated", False) or user_id is None:
         return Topic.objects.none()
     topics = Topic.objects.filter(
-        memberships__user_id=user_id, memberships__role__in=list(CURATOR_ROLES)
+        memberships__user_id=user_id, memberships__role__in=sorted(access.CURATOR_ROLES)
     )
     if exclude is not None:
         topics = topics.exclude(pk=exclude.pk)
@@ -136,8 +136,9 @@ def tags_by_slug(slugs: Sequence[str]) -> list[Tag]:
 
 
 def listed_topics() -> QuerySet[Topic]:
+    """The home page's topics: those listed for everyone (the page is the same for all)."""
     return (
-        Topic.objects.filter(visibility=Topic.Visibility.PUBLIC)
+        Topic.objects.filter(access.listed_topics(None))
         .select_related("owner")
         .annotate(post_count=Count("posts"))
         .order_by("-created_at")

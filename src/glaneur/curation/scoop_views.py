@@ -6,8 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -21,14 +21,14 @@ from glaneur.ingest.services import CaptureStoreFull, store_capture
 from . import queries, services
 from .forms import ScoopForm
 from .models import Post
-from .views import _topic_for
+from .views import _post_for, _topic_for
 
 
 @require_POST
 @login_required
 def post_refetch(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
     topic = _topic_for(request, slug)
-    post = get_object_or_404(Post, topic=topic, pk=post_id)
+    post = _post_for(request, topic, post_id)
     try:
         services.refetch(post, by=request.user)
     except ValidationError as exc:
@@ -39,10 +39,8 @@ def post_refetch(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpRespo
 def post_card(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
     """One post card, polled by htmx while its source is being fetched."""
     topic = _topic_for(request, slug)
-    post = get_object_or_404(queries.with_card_data(Post.objects.filter(topic=topic)), pk=post_id)
+    post = _post_for(request, topic, post_id, queries.with_card_data(Post.objects.all()))
     role = services.role_of(request.user, topic)
-    if post.status != Post.Status.PUBLISHED and role is None:
-        raise Http404
     return render(
         request,
         "curation/_post_card.html",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,70 +12,27 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+# Who may see and change what is decided in access.py; re-exported for the callers.
+from .access import CURATOR_ROLES as CURATOR_ROLES
+from .access import EDITOR_ROLES as EDITOR_ROLES
+from .access import OPEN_VISIBILITIES, can_pin, can_view_topic, check_can_view_post
+from .access import authenticated as authenticated
+from .access import can_curate as can_curate
+from .access import can_edit_post as can_edit_post
+from .access import check_can_curate as check_can_curate
+from .access import check_can_edit_post as check_can_edit_post
+from .access import check_can_manage as check_can_manage
+from .access import check_can_view as check_can_view
+from .access import role_of as role_of
 from .markup import render_markdown
 from .models import Membership, Post, PostTag, Tag, Topic
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser, User
+    from django.contrib.auth.models import User
 
-    AnyUser = User | AnonymousUser
+    from .access import AnyUser as AnyUser
 
-CURATOR_ROLES = {Membership.Role.OWNER, Membership.Role.EDITOR, Membership.Role.CONTRIBUTOR}
-EDITOR_ROLES = {Membership.Role.OWNER, Membership.Role.EDITOR}
-
-
-def authenticated(user: AnyUser) -> User:
-    """The user, known to be logged in; raises PermissionDenied otherwise."""
-    if not user.is_authenticated:
-        raise PermissionDenied(_("You must be logged in."))
-    return cast("User", user)  # type: ignore[redundant-cast]
-
-
-def role_of(user: AnyUser, topic: Topic) -> str | None:
-    if not user.is_authenticated:
-        return None
-    if getattr(user, "is_superuser", False):
-        return Membership.Role.OWNER
-    return (
-        Membership.objects.filter(user_id=user.pk, topic=topic)
-        .values_list("role", flat=True)
-        .first()
-    )
-
-
-def can_view(user: AnyUser, topic: Topic) -> bool:
-    return topic.visibility != Topic.Visibility.PRIVATE or role_of(user, topic) is not None
-
-
-def can_curate(user: AnyUser, topic: Topic) -> bool:
-    return role_of(user, topic) in CURATOR_ROLES
-
-
-def can_edit_post(user: AnyUser, post: Post) -> bool:
-    role = role_of(user, post.topic)
-    if role in EDITOR_ROLES:
-        return True
-    return role == Membership.Role.CONTRIBUTOR and post.curated_by_id == user.pk
-
-
-def check_can_view(user: AnyUser, topic: Topic) -> None:
-    if not can_view(user, topic):
-        raise PermissionDenied(_("This topic is private."))
-
-
-def check_can_curate(user: AnyUser, topic: Topic) -> None:
-    if not can_curate(user, topic):
-        raise PermissionDenied(_("You are not a curator of this topic."))
-
-
-def check_can_manage(user: AnyUser, topic: Topic) -> None:
-    if role_of(user, topic) not in EDITOR_ROLES:
-        raise PermissionDenied(_("Only the topic's owner and editors may do this."))
-
-
-def check_can_edit_post(user: AnyUser, post: Post) -> None:
-    if not can_edit_post(user, post):
-        raise PermissionDenied(_("You may not change this post."))
+can_view = can_view_topic
 
 
 def unique_topic_slug(title: str) -> str:
@@ -116,11 +73,19 @@ def create_topic(
 
 def update_topic(topic: Topic, *, by: AnyUser, **fields: Any) -> Topic:
     check_can_manage(by, topic)
+    was_visible_to_all = topic.visibility in OPEN_VISIBILITIES
     for name in ("title", "description", "language", "visibility"):
         if name in fields:
             setattr(topic, name, fields[name])
     topic.full_clean()
+    # Cached pages and feeds are keyed on the content stamp: what they show changed.
+    topic.content_changed_at = timezone.now()
     topic.save()
+    if was_visible_to_all != (topic.visibility in OPEN_VISIBILITIES):
+        # Other topics' cards name this one as the origin of their rescoops, or stop to.
+        Topic.objects.filter(posts__origin__topic=topic).update(
+            content_changed_at=topic.content_changed_at
+        )
     return topic
 
 
@@ -195,6 +160,8 @@ def create_post(
         if by is None:
             raise PermissionDenied(_("You must be logged in."))
         check_can_curate(by, topic)
+        # A contributor's "pinned" is ignored, whichever form or API sent it (access.py).
+        pinned = pinned and can_pin(by, topic)
     title = " ".join(title.split())
     if not title:
         raise ValidationError({"title": _("A post needs a title.")})
@@ -273,6 +240,8 @@ def update_post(
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    if "pinned" in fields and not can_pin(by, post.topic):
+        del fields["pinned"]  # a contributor's "pinned" is ignored (access.py)
     from glaneur.ingest.urlnorm import normalize_url
 
     # Locked and read again: only the fields given here are written, over the post as it is
@@ -445,7 +414,8 @@ def delete_post(post: Post, *, by: AnyUser) -> None:
 
 
 def set_pinned(post: Post, pinned: bool, *, by: AnyUser) -> Post:
-    check_can_manage(by, post.topic)
+    if not can_pin(by, post.topic):
+        raise PermissionDenied(_("Only the topic's owner and editors may pin posts."))
     post.pinned = pinned
     post.save(update_fields=["pinned", "updated_at"])
     return post
@@ -454,7 +424,7 @@ def set_pinned(post: Post, pinned: bool, *, by: AnyUser) -> Post:
 @transaction.atomic
 def rescoop(post: Post, into: Topic, *, by: User, insight: str = "") -> Post:
     """Copy a post into one of the user's own topics, keeping a link to the original."""
-    check_can_view(by, post.topic)
+    check_can_view_post(by, post)  # not someone's draft, nor a post of a private topic
     check_can_curate(by, into)
     if into.pk == post.topic_id:
         raise ValidationError(_("This post is already in that topic."))

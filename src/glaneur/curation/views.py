@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,9 +21,9 @@ from django.views.decorators.http import require_POST
 from glaneur.analytics.services import post_view_count, record_view, topic_view_counts
 from glaneur.audience.services import is_following
 from glaneur.cache import fragment_cache
-from glaneur.http import HtmxHttpRequest
+from glaneur.http import HtmxHttpRequest, safe_next
 
-from . import queries, services
+from . import access, queries, services
 from .bookmarklet import bookmarklet
 from .forms import PostForm, RescoopForm, TopicForm
 from .models import Membership, Post, Topic
@@ -32,10 +33,26 @@ POST_FIELDS = ("title", "url", "summary", "insight", "image_url", "site_name", "
 
 
 def _topic_for(request: HtmxHttpRequest, slug: str) -> Topic:
+    """The topic, or 404 when it does not exist or the user may not see it (access.py)."""
     topic = get_object_or_404(Topic.objects.select_related("owner"), slug=slug)
-    if not services.can_view(request.user, topic):
+    if not access.can_view_topic(request.user, topic):
         raise Http404
     return topic
+
+
+def _post_for(
+    request: HtmxHttpRequest, topic: Topic, post_id: int, rows: QuerySet[Post] | None = None
+) -> Post:
+    """A post of the topic, or 404 when there is none or the user may not see it: someone
+    else's draft does not exist for them, whatever they meant to do with it (access.py)."""
+    rows = Post.objects.all() if rows is None else rows
+    post = rows.filter(topic=topic, pk=post_id).first()
+    if post is None:
+        raise Http404
+    post.topic = topic
+    if not access.can_view_post(request.user, post):
+        raise Http404
+    return post
 
 
 def _page_number(request: HtmxHttpRequest) -> int:
@@ -109,10 +126,8 @@ def _rescoop_topics(request: HtmxHttpRequest, exclude: Topic | None = None) -> l
 
 def post_detail(request: HtmxHttpRequest, slug: str, post_id: int, post_slug: str) -> HttpResponse:
     topic = _topic_for(request, slug)
-    post = get_object_or_404(queries.with_card_data(Post.objects.filter(topic=topic)), pk=post_id)
+    post = _post_for(request, topic, post_id, queries.with_card_data(Post.objects.all()))
     role = services.role_of(request.user, topic)
-    if post.status != Post.Status.PUBLISHED and role is None:
-        raise Http404
     if post_slug != (post.slug or "-"):
         return redirect(post, permanent=True)
     record_view(request, topic, post)
@@ -178,7 +193,8 @@ def _save_post_form(
 ) -> HttpResponse | None:
     if not form.is_valid():
         return None
-    data = {name: form.cleaned_data[name] for name in POST_FIELDS}
+    # "pinned" is in the form only for who may pin (create_post / update_post ignore it else).
+    data = {name: form.cleaned_data[name] for name in POST_FIELDS if name in form.fields}
     try:
         if post is None:
             post = services.create_post(
@@ -211,7 +227,7 @@ def _save_post_form(
 def post_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     topic = _topic_for(request, slug)
     services.check_can_curate(request.user, topic)
-    form = PostForm(request.POST or None)
+    form = PostForm(request.POST or None, can_pin=access.can_pin(request.user, topic))
     if request.method == "POST" and (response := _save_post_form(request, form, topic, None)):
         return response
     return render(request, "curation/post_form.html", {"form": form, "topic": topic})
@@ -221,9 +237,11 @@ def post_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def post_edit(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
     """Edit a post; for a fresh scoop this is the review page (image picker, publish)."""
     topic = _topic_for(request, slug)
-    post = get_object_or_404(Post, topic=topic, pk=post_id)
+    post = _post_for(request, topic, post_id)
     services.check_can_edit_post(request.user, post)
-    form = PostForm(request.POST or None, instance=post)
+    form = PostForm(
+        request.POST or None, instance=post, can_pin=access.can_pin(request.user, topic)
+    )
     if request.method == "POST":
         # The form must not write to the instance: update_post does, after its checks.
         form.instance = Post.objects.get(pk=post.pk)
@@ -248,11 +266,13 @@ def _apply_publication(request: HtmxHttpRequest, post: Post, form: PostForm) -> 
 def topic_drafts(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     topic = _topic_for(request, slug)
     services.check_can_curate(request.user, topic)
-    posts = queries.with_card_data(
-        Post.objects.filter(topic=topic).exclude(status=Post.Status.PUBLISHED)
-    ).order_by("-updated_at")[:200]
+    # A contributor sees their own drafts, not the others' (access.py).
+    mine = Post.objects.filter(topic=topic).filter(access.visible_posts_in(topic, request.user))
+    posts = queries.with_card_data(mine.exclude(status=Post.Status.PUBLISHED)).order_by(
+        "-updated_at"
+    )[:200]
     problems = queries.with_card_data(
-        Post.objects.filter(topic=topic, state__in=[Post.State.FAILED, Post.State.BLOCKED])
+        mine.filter(state__in=[Post.State.FAILED, Post.State.BLOCKED])
     ).order_by("-updated_at")[:200]
     return render(
         request,
@@ -264,7 +284,7 @@ def topic_drafts(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def post_delete(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
     topic = _topic_for(request, slug)
-    post = get_object_or_404(Post, topic=topic, pk=post_id)
+    post = _post_for(request, topic, post_id)
     services.check_can_edit_post(request.user, post)
     if request.method == "POST":
         services.delete_post(post, by=request.user)
@@ -277,15 +297,15 @@ def post_delete(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpRespon
 @login_required
 def post_pin(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
     topic = _topic_for(request, slug)
-    post = get_object_or_404(Post, topic=topic, pk=post_id)
+    post = _post_for(request, topic, post_id)
     services.set_pinned(post, request.POST.get("pinned") == "1", by=request.user)
-    return HttpResponseRedirect(request.POST.get("next") or topic.get_absolute_url())
+    return HttpResponseRedirect(safe_next(request, topic.get_absolute_url()))
 
 
 @login_required
 def post_rescoop(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
     topic = _topic_for(request, slug)
-    post = get_object_or_404(Post, topic=topic, pk=post_id)
+    post = _post_for(request, topic, post_id)
     topics = queries.curated_topics(services.authenticated(request.user), exclude=topic)
     form = RescoopForm(request.POST or None, topics=topics)
     if request.method == "POST" and form.is_valid():
@@ -314,12 +334,16 @@ def profile(request: HtmxHttpRequest, username: str) -> HttpResponse:
         Membership.objects.filter(user=user).select_related("topic").order_by("topic__title")
     )
     own = request.user.is_authenticated and request.user.pk == user.pk
-    topics = [m for m in memberships if own or m.topic.visibility == Topic.Visibility.PUBLIC]
+    # Someone's page lists what the visitor would find listed anyway (access.py).
+    listed = set(
+        Topic.objects.filter(access.listed_topics(request.user))
+        .filter(memberships__user=user)
+        .values_list("pk", flat=True)
+    )
+    topics = [m for m in memberships if own or m.topic_id in listed]
     recent = queries.with_card_data(
         Post.objects.filter(
-            curated_by=user,
-            status=Post.Status.PUBLISHED,
-            topic__visibility=Topic.Visibility.PUBLIC,
+            curated_by=user, status=Post.Status.PUBLISHED, topic_id__in=sorted(listed)
         ).select_related("topic")
     )[:20]
     return render(

@@ -17,7 +17,8 @@ from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from glaneur.curation.models import Membership, Post, PostTag, Tag, Topic, post_path, topic_path
+from glaneur.curation import access
+from glaneur.curation.models import Post, PostTag, Tag, Topic, post_path, topic_path
 
 from . import analysis, snippets
 from .backends import get_backend
@@ -151,25 +152,24 @@ def _hit_sql(
     user: User | AnonymousUser | None, topic: Topic | None, ids: list[int]
 ) -> tuple[str, list[Any]]:
     """The query of the posts ``ids``, with their tags, if published and, for ``topic``
-    (whose visibility the caller checked), in it, else in the topics a user's search
-    covers: public ones and those the user belongs to (private or unlisted); a superuser's
-    covers all. Plain SQL: the ORM took twice as long to build and read it as the database
-    to run it (bench/README.md). On PostgreSQL the ids are one array, so that the text is
-    the same at every search and the statement is prepared (``_hits_cursor``)."""
-    post_column, topic_column, select = _hit_columns(connection.vendor)
+    (whose visibility the caller checked), in it, else in the topics listed for the user
+    (access.listed_topics: public ones and those the user belongs to). Plain SQL: the ORM
+    took twice as long to build and read it as the database to run it (bench/README.md).
+    On PostgreSQL the ids are one array, so that the text is the same at every search of
+    the same kind of user and the statement is prepared (``_hits_cursor``)."""
+    post_column, _topic_column, select = _hit_columns(connection.vendor)
     where = [f"p.{post_column['status']} = %s"]
     params: list[Any] = [Post.Status.PUBLISHED.value]
     if topic is not None:
         where.append(f"p.{post_column['topic']} = %s")
         params.append(topic.pk)
-    elif user is None or not getattr(user, "is_superuser", False):
-        public = f"t.{topic_column['visibility']} = %s"
-        params.append(Topic.Visibility.PUBLIC.value)
-        if user is not None and user.is_authenticated:
-            member_of = f"SELECT topic_id FROM {Membership._meta.db_table} WHERE user_id = %s"  # noqa: S608
-            public = f"({public} OR t.id IN ({member_of}))"
-            params.append(user.pk)
-        where.append(public)
+    elif listed := access.listed_topics(user):  # (empty for a superuser: every topic)
+        # The rule of access.py, compiled by the ORM once per search: the topics listed
+        # for this user (public ones and theirs).
+        topics = Topic.objects.filter(listed).order_by().values("pk")
+        topics_sql, topics_params = topics.query.sql_with_params()
+        where.append(f"t.id IN ({topics_sql})")
+        params += topics_params
     if connection.vendor == "postgresql":
         where.append("p.id = ANY(%s::bigint[])")
         params.append(ids)

@@ -8,8 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import urlencode
 
+from glaneur.curation.access import can_view_topic
 from glaneur.curation.models import Topic
-from glaneur.curation.services import can_view
 from glaneur.http import HtmxHttpRequest
 
 from .queries import SearchPage, search
@@ -38,7 +38,7 @@ def search_all(request: HtmxHttpRequest) -> HttpResponse:
 
 def search_topic(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
-    if not can_view(request.user, topic):
+    if not can_view_topic(request.user, topic):
         raise Http404
     q = request.GET.get("q", "").strip()
     results = search(q, topic=topic, user=request.user, page=_page_number(request))

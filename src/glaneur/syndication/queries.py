@@ -15,8 +15,9 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from glaneur.curation import access
 from glaneur.curation.models import Post, Tag, Topic
-from glaneur.curation.queries import display_name, filter_by_tags, visible_posts, with_card_data
+from glaneur.curation.queries import display_name, filter_by_tags, with_card_data
 
 FEED_LENGTH = 30
 FORMATS = ("rss", "atom", "json")
@@ -54,20 +55,18 @@ class TopicFeed:
 
 
 def feed_topic(slug: str) -> Topic:
-    """The topic of a feed; private topics do not exist for anonymous feed readers.
+    """The topic of a feed. A feed is read by nobody in particular (a poller, an
+    aggregator): it shows what an anonymous reader sees (access.py), so a private topic
+    has none, whoever asks.
 
     Raises Topic.DoesNotExist, which the views turn into a 404.
     """
-    return (
-        Topic.objects.exclude(visibility=Topic.Visibility.PRIVATE)
-        .select_related("owner")
-        .get(slug=slug)
-    )
+    return Topic.objects.filter(access.visible_topics(None)).select_related("owner").get(slug=slug)
 
 
 def feed_posts(topic: Topic, tag: Tag | None = None) -> QuerySet[Post]:
     """The latest published posts, newest first: pinning orders pages, not feeds."""
-    posts = visible_posts(topic)
+    posts = Post.objects.filter(topic=topic).filter(access.visible_posts_in(topic, None))
     if tag is not None:
         posts = filter_by_tags(posts, [tag.slug])
     return with_card_data(posts).order_by("-curated_at", "-id")[:FEED_LENGTH]

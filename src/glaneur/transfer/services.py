@@ -86,7 +86,9 @@ def can_export_everything(user: User | AnonymousUser, topic: Topic) -> bool:
 
 def export_for(user: User | AnonymousUser, topic: Topic, fmt: str, *, base_url: str) -> Export:
     """The export a person may have: the full topic for its managers, else its public part."""
-    return export_topic(topic, fmt, base_url=base_url, full=can_export_everything(user, topic))
+    return export_topic(
+        topic, fmt, base_url=base_url, full=can_export_everything(user, topic), viewer=user
+    )
 
 
 def import_scoopit(content: str | bytes, *, source: str = "") -> ImportReport:

@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from glaneur.curation.access import can_view_post
 from glaneur.curation.queries import display_name
 
 register = template.Library()
@@ -28,3 +29,11 @@ def ld_json(data: Any) -> SafeString:
 @register.filter
 def curator_name(user: Any) -> str:
     return display_name(user)
+
+
+@register.filter
+def shown_origin(post: Any, user: Any) -> Any:
+    """The post a rescoop was copied from, if the viewer may see it (a private topic's
+    title never shows on another topic's card); None otherwise."""
+    origin = post.origin
+    return origin if origin is not None and can_view_post(user, origin) else None

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from glaneur.curation.models import Topic
+
+if TYPE_CHECKING:
+    from glaneur.curation.access import AnyUser
 
 
 class ExportFormat(StrEnum):
@@ -26,15 +30,22 @@ class Export:
     filename: str
 
 
-def export_topic(topic: Topic, fmt: str, *, base_url: str, full: bool = True) -> Export:
-    """The topic in one of the export formats; ``base_url`` makes links absolute."""
+def export_topic(
+    topic: Topic, fmt: str, *, base_url: str, full: bool = True, viewer: AnyUser | None = None
+) -> Export:
+    """The topic in one of the export formats; ``base_url`` makes links absolute.
+
+    ``viewer`` is who downloads it (None: the operator, at the command line); what it
+    shows of other topics follows what they may see (curation/access.py)."""
     base_url = base_url.rstrip("/")
     match ExportFormat(fmt):
         case ExportFormat.JSON:
             from .glaneur_json import export_json
 
             return Export(
-                export_json(topic, full=full), "application/json", f"{topic.slug}.glaneur.json"
+                export_json(topic, full=full, viewer=viewer),
+                "application/json",
+                f"{topic.slug}.glaneur.json",
             )
         case ExportFormat.CSV:
             from .csvfile import export_csv

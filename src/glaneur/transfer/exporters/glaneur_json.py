@@ -18,12 +18,16 @@ Posts come oldest first, comments in their order; every date is UTC ISO 8601.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
+if TYPE_CHECKING:
+    from glaneur.curation.access import AnyUser
+
 from glaneur.analytics.models import TopicDailyViews
 from glaneur.audience.models import Comment
+from glaneur.curation.access import can_view_post
 from glaneur.curation.models import Membership, Post, Topic
 
 from ..fields import (
@@ -71,8 +75,11 @@ class _Users:
         return username
 
 
-def build_export(topic: Topic, *, full: bool = True) -> dict[str, Any]:
-    """The export as a dict (what ``export_json`` serialises)."""
+def build_export(
+    topic: Topic, *, full: bool = True, viewer: AnyUser | None = None
+) -> dict[str, Any]:
+    """The export as a dict (what ``export_json`` serialises). ``viewer``: who downloads
+    it (None: the operator, with ``full``; or anyone, without)."""
     prefix = local_prefix()
     users = _Users()
     topic_data = encode_instance(topic, concrete_fields(Topic, TOPIC_EXCLUDE))
@@ -111,8 +118,9 @@ def build_export(topic: Topic, *, full: bool = True) -> dict[str, Any]:
             data[name] = users.name(getattr(post, name))
         for name in post_refs:
             ref = getattr(post, name)
-            # Readers do not learn of a private topic through a rescoop of its post.
-            if ref is not None and (full or ref.topic.visibility != Topic.Visibility.PRIVATE):
+            # Nobody learns of a post they may not see (a private topic's, a draft) through
+            # a rescoop of it (access.py).
+            if ref is not None and ((full and viewer is None) or can_view_post(viewer, ref)):
                 key = post_key(ref.import_key, ref.pk, prefix)
                 data[name] = {"topic": ref.topic.slug, "key": key}
             else:
@@ -144,6 +152,6 @@ def build_export(topic: Topic, *, full: bool = True) -> dict[str, Any]:
     }
 
 
-def export_json(topic: Topic, *, full: bool = True) -> bytes:
-    data = build_export(topic, full=full)
+def export_json(topic: Topic, *, full: bool = True, viewer: AnyUser | None = None) -> bytes:
+    data = build_export(topic, full=full, viewer=viewer)
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
