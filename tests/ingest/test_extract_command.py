@@ -84,7 +84,7 @@ def test_empty_file_is_an_error(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     with pytest.raises(CommandError) as error:
         run(str(empty))
-    assert "vide.html: The document is empty" in str(error.value)
+    assert "vide.html: Le document est vide" in str(error.value)  # the site's language
 
 
 def test_neither_a_file_nor_a_web_address_is_an_error(tmp_path: Path) -> None:

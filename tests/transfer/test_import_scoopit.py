@@ -171,7 +171,7 @@ def test_a_custom_domain_capture_starting_mid_topic_keeps_every_readable_post() 
     assert report.topic.title == "Veille orientation Dordogne"
     assert report.created_posts == 3
     assert report.messages == [
-        "lines 1–4: the end of a post that begins before the capture",
+        "lines 1–4: the end of a post that begins before the capture; skipped",
         "lines 36–39: the post at line 36 has no title; skipped",
     ]
     perigueux, bergerac, sarlat = page_posts()

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
+from django.utils.translation import gettext as _
 from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.xml import xmltotxt
@@ -239,7 +240,7 @@ def _fallback_text(tree: Any) -> str:
 def _extract_html(text: str, url: str) -> Article:
     tree = _parse_html(text)
     if tree is None:
-        raise ExtractError("The document is empty or is not HTML.")
+        raise ExtractError(_("The document is empty or is not HTML."))
     page = read_page(tree, url)
     document = trafilatura.bare_extraction(
         tree,
@@ -271,7 +272,7 @@ def _extract_html(text: str, url: str) -> Article:
         paragraphs = paragraphs[1:]  # the headline is the title, not the text
     body_text = "\n\n".join(paragraphs)
     if not title and not body_text:
-        raise ExtractError("The page has neither a title nor any text to extract.")
+        raise ExtractError(_("The page has neither a title nor any text to extract."))
     description = (
         page.metas.get("og:description")
         or page.metas.get("description")
@@ -306,7 +307,7 @@ def _extract_pdf(body: bytes, url: str) -> Article:
     paragraphs = _paragraphs(pdf.text)
     title = pdf.title or cut_at_word(pdf.first_line, TITLE_FROM_TEXT_LENGTH)
     if not title and not paragraphs:
-        raise ExtractError("The PDF has no text to extract (a scan without OCR?) and no title.")
+        raise ExtractError(_("The PDF has no text to extract (a scan without OCR?) and no title."))
     return Article(
         url=url,
         canonical_url=None,
@@ -338,11 +339,13 @@ def extract(
     """
     mime = content_type.split(";", 1)[0].strip().lower()
     if mime.split("/", 1)[0] in UNREADABLE_KINDS:
-        raise ExtractError(f"Glaneur cannot extract an article from a {mime} document.")
+        raise ExtractError(
+            _("Glaneur cannot extract an article from a %(type)s document.") % {"type": mime}
+        )
     if isinstance(body, bytes) and (mime in PDF_TYPES or body[:1024].lstrip().startswith(b"%PDF-")):
         return _extract_pdf(body, url)
     if mime in PDF_TYPES:
-        raise ExtractError("The document claims to be a PDF but is not one.")
+        raise ExtractError(_("The document claims to be a PDF but is not one."))
     text = body if isinstance(body, str) else decode_html(body, charset)
     if reason := detect_challenge(text, status=status):
         raise BlockedPage(reason)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 from django.utils.translation import gettext as _
 
 
@@ -23,3 +26,14 @@ class ImportFailed(Exception):
         if self.item:
             return _("item %(item)d: ") % {"item": self.item}
         return ""
+
+
+def unreadable_file(path: Path | str, error: OSError) -> str:
+    """'posts.csv: cannot read the file (no such file)', in the active language."""
+    reasons = {
+        errno.ENOENT: _("no such file"),
+        errno.EACCES: _("permission denied"),
+        errno.EISDIR: _("a folder, not a file"),
+    }
+    reason = reasons.get(error.errno or 0) or error.strerror or str(error)
+    return _("%(path)s: cannot read the file (%(reason)s)") % {"path": path, "reason": reason}

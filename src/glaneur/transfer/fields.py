@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from .errors import ImportFailed
 
@@ -98,5 +99,9 @@ def decode_fields(
             raise ImportFailed(f"{label}: {' '.join(exc.messages)}", item=item, line=line) from exc
         except (TypeError, ValueError) as exc:  # e.g. a list where a date was expected
             label = f"{what}.{f.name}" if what else f.name
-            raise ImportFailed(f"{label}: {exc}", item=item, line=line) from exc
+            message = _("%(field)s: %(value)s cannot be read as this field's value") % {
+                "field": label,
+                "value": repr(raw)[:100],
+            }
+            raise ImportFailed(message, item=item, line=line) from exc
     return values

@@ -15,6 +15,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from ..errors import ImportFailed
+from .library_errors import json_error
 
 _url_validator = URLValidator(schemes=["http", "https"])
 MAX_KEY = 255
@@ -34,8 +35,7 @@ def load_json(data: bytes) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        message = _("not valid JSON: %(error)s") % {"error": exc.msg}
-        raise ImportFailed(message, line=exc.lineno) from None
+        raise ImportFailed(json_error(exc.msg), line=exc.lineno) from None
     except RecursionError as exc:
         raise ImportFailed(_("the JSON is nested too deeply")) from exc
 

@@ -38,6 +38,7 @@ from glaneur.curation.models import Post
 from ..errors import ImportFailed
 from ..exporters.csvfile import FORMULA_START
 from .common import clip, decode_text, make_key, parse_when, require_url, web_url
+from .library_errors import csv_error
 from .records import ImportBundle, PostRecord
 
 ALIASES = {
@@ -107,7 +108,7 @@ def parse_csv(data: bytes) -> ImportBundle:
     except StopIteration:
         raise ImportFailed(_("the file is empty"), line=1) from None
     except csv.Error as exc:
-        raise ImportFailed(str(exc), line=reader.line_num) from exc
+        raise ImportFailed(csv_error(str(exc)), line=reader.line_num) from exc
     header_at = reader.line_num
     columns: list[str | None] = []
     for raw in header:
@@ -133,7 +134,7 @@ def parse_csv(data: bytes) -> ImportBundle:
         except StopIteration:
             break
         except csv.Error as exc:
-            raise ImportFailed(str(exc), line=previous_end + 1) from exc
+            raise ImportFailed(csv_error(str(exc)), line=previous_end + 1) from exc
         line, previous_end = previous_end + 1, reader.line_num
         if not any(cell.strip() for cell in cells):
             continue

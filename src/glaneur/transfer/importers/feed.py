@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ..errors import ImportFailed
 from ..textconv import html_to_text
 from .common import clip, make_key, require_url, web_url
+from .library_errors import xml_error
 from .records import ImportBundle, PostRecord
 
 
@@ -50,7 +51,7 @@ def parse_feed(data: bytes) -> ImportBundle:
     error = parsed.get("bozo_exception")
     if isinstance(error, xml.sax.SAXParseException):
         raise ImportFailed(
-            _("not well-formed XML: %(error)s") % {"error": error.getMessage()},
+            xml_error(error.getMessage()),
             line=error.getLineNumber(),
         )
     if not parsed.get("version") and not parsed.entries:

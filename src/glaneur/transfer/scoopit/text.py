@@ -270,9 +270,17 @@ def _head_post(
         if before is not None and lines[before] == _title_repeat(lines[repeat_at], topic):
             body = before
     if body is None:
-        _skip(skipped, lines, first, end, _("the end of a post that begins before the capture"))
+        _skip(
+            skipped,
+            lines,
+            first,
+            end,
+            _("the end of a post that begins before the capture; skipped"),
+        )
         return []
-    _skip(skipped, lines, first, body, _("the end of a post that begins before the capture"))
+    _skip(
+        skipped, lines, first, body, _("the end of a post that begins before the capture; skipped")
+    )
     post = _parse_body(
         lines, body, end, topic, skipped, start=body, curated_by="", rescooped_from=None
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from glaneur.curation.models import Topic
 from glaneur.transfer.exporters import ExportFormat, export_topic
@@ -36,13 +37,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, topic: str, output: str | None, **options: Any) -> None:
         found = Topic.objects.filter(slug=topic).first()
         if found is None:
-            raise CommandError(f"no topic with the slug {topic!r}")
+            raise CommandError(_("no topic with the slug %(slug)r") % {"slug": topic})
         base_url = options["base_url"] or "http://localhost:8000"
         export = export_topic(
             found, options["format"], base_url=base_url, full=not options["public"]
         )
         if output:
             Path(output).write_bytes(export.content)
-            self.stderr.write(f"{output}: {len(export.content)} bytes")
+            self.stderr.write(
+                _("%(path)s: %(size)d bytes") % {"path": output, "size": len(export.content)}
+            )
         else:
             self.stdout.write(export.content.decode("utf-8"), ending="")

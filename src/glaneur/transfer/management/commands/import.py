@@ -10,9 +10,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from glaneur.curation.models import Topic
-from glaneur.transfer.errors import ImportFailed
+from glaneur.transfer.errors import ImportFailed, unreadable_file
 from glaneur.transfer.importers import ImportFormat, guess_format
 from glaneur.transfer.jobs import run_import_job
 from glaneur.transfer.models import ImportJob
@@ -47,29 +48,37 @@ class Command(BaseCommand):
             check_size(path.stat().st_size)
             content = path.read_bytes()
         except OSError as exc:
-            raise CommandError(f"{path}: {exc}") from exc
+            raise CommandError(unreadable_file(path, exc)) from exc
         except ImportFailed as exc:
             raise CommandError(f"{path}: {exc}") from exc
         fmt = options["format"]
         target = Topic.objects.filter(slug=topic).first() if topic else None
         if target is None:
             if not options["create"]:
+                if topic:
+                    raise CommandError(
+                        _(
+                            "no topic with the slug %(slug)r "
+                            "(--create makes it from a Glaneur JSON file)"
+                        )
+                        % {"slug": topic}
+                    )
                 raise CommandError(
-                    f"no topic with the slug {topic!r} (--create makes it from a Glaneur JSON file)"
-                    if topic
-                    else "--topic SLUG is required (or --create with a Glaneur JSON file)"
+                    _("--topic SLUG is required (or --create with a Glaneur JSON file)")
                 )
             try:
                 fmt = fmt or guess_format(content)
             except ImportFailed as exc:
                 raise CommandError(f"{path}: {exc}") from exc
             if fmt != ImportFormat.JSON:
-                raise CommandError("--create needs a Glaneur JSON file, which carries the topic")
+                raise CommandError(_("--create needs a Glaneur JSON file, which carries the topic"))
         by = None
         if options["username"]:
             by = get_user_model().objects.filter(username=options["username"]).first()
             if by is None:
-                raise CommandError(f"no account named {options['username']!r}")
+                raise CommandError(
+                    _("no account named %(username)r") % {"username": options["username"]}
+                )
         job = ImportJob.objects.create(
             topic=target,
             target_slug=topic,
@@ -92,12 +101,22 @@ class Command(BaseCommand):
 
         job = run_import_job(job.pk, on_progress=progress)
         if job.status == ImportJob.Status.FAILED:
-            raise CommandError(f"{path}: {job.error_text} — nothing was imported")
+            raise CommandError(
+                _("%(path)s: %(error)s — nothing was imported")
+                % {"path": path, "error": job.error_text}
+            )
         report = job.report
-        self.stdout.write(
-            f"{report['topic']}: {report['created_posts']} posts imported, "
-            f"{report['skipped_posts']} already there, {report['created_comments']} comments"
-            + (" (topic created)" if report["created_topic"] else "")
-        )
+        line = _(
+            "%(topic)s: %(created)d posts imported, %(skipped)d already there, "
+            "%(comments)d comments"
+        ) % {
+            "topic": report["topic"],
+            "created": report["created_posts"],
+            "skipped": report["skipped_posts"],
+            "comments": report["created_comments"],
+        }
+        if report["created_topic"]:
+            line += " " + _("(topic created)")
+        self.stdout.write(line)
         for message in report.get("messages", []):
             self.stdout.write(f"  {message}")

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from glaneur.transfer.errors import unreadable_file
 from glaneur.transfer.services import ImportFailed, check_size, import_scoopit
 
 
@@ -23,10 +24,7 @@ class Command(BaseCommand):
             check_size(path.stat().st_size)
             content = path.read_bytes()
         except OSError as exc:
-            raise CommandError(
-                _("%(path)s: cannot read the file (%(error)s)")
-                % {"path": path, "error": exc.strerror or exc}
-            ) from exc
+            raise CommandError(unreadable_file(path, exc)) from exc
         except ImportFailed as exc:
             raise CommandError(f"{path}: {exc}") from exc
         try:
