@@ -103,6 +103,11 @@ def test_cli_errors_speak_one_language(topic: Topic, tmp_path: Path) -> None:
     assert failure(lambda: call_command("export", "inconnu"), "en") == (
         "no topic with the slug 'inconnu'"
     )
+    # The curation commands curators use from a terminal.
+    assert failure(lambda: call_command("scoop", "inconnu", "https://example.org/a"), "fr") == (
+        "aucun sujet n’a l’identifiant 'inconnu'"
+    )
+    assert failure(lambda: call_command("refetch", "999999"), "fr") == "aucun post 999999"
 
 
 def test_cli_import_reports_in_the_language(topic: Topic, tmp_path: Path, capsys: Any) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from glaneur.curation.models import Post
 from glaneur.curation.services import refetch
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, post_id: int, **options: Any) -> None:
         post = Post.objects.filter(pk=post_id).first()
         if post is None:
-            raise CommandError(f"no post {post_id}")
+            raise CommandError(_("no post %(id)s") % {"id": post_id})
         try:
             refetch(post, by=None)
         except ValidationError as exc:
@@ -31,4 +32,6 @@ class Command(BaseCommand):
         if result.state_error:
             self.stdout.write(result.state_error)
         if result.state in (Post.State.FAILED, Post.State.BLOCKED):
-            raise CommandError(f"the page could not be read ({result.state})")
+            raise CommandError(
+                _("the page could not be read (%(state)s)") % {"state": result.state}
+            )

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.services import DuplicatePost, scoop_url
@@ -42,12 +43,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         topic = Topic.objects.filter(slug=options["topic"]).select_related("owner").first()
         if topic is None:
-            raise CommandError(f"no topic with the slug {options['topic']!r}")
+            raise CommandError(_("no topic with the slug %(slug)r") % {"slug": options["topic"]})
         user = topic.owner
         if options["user"]:
             named = get_user_model().objects.filter(username=options["user"]).first()
             if named is None:
-                raise CommandError(f"no user {options['user']!r}")
+                raise CommandError(
+                    _("no account named %(username)r") % {"username": options["user"]}
+                )
             user = named
         try:
             post = scoop_url(
@@ -59,7 +62,9 @@ class Command(BaseCommand):
                 status=Post.Status.DRAFT if options["draft"] else Post.Status.PUBLISHED,
             )
         except DuplicatePost as exc:
-            raise CommandError(f"already in the topic: post {exc.existing.pk}") from exc
+            raise CommandError(
+                _("already in the topic: post %(id)d") % {"id": exc.existing.pk}
+            ) from exc
         except (ValidationError, PermissionDenied) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
         self.stderr.write(f"post {post.pk}: {post.state}")
@@ -73,7 +78,7 @@ class Command(BaseCommand):
         if post.state_error:
             self.stdout.write(post.state_error)
         if post.state in (Post.State.FAILED, Post.State.BLOCKED):
-            raise CommandError(f"the page could not be read ({post.state})")
+            raise CommandError(_("the page could not be read (%(state)s)") % {"state": post.state})
 
     def _wait(self, post: Post, wait: float, timeout: float) -> Post:
         last = post.state
