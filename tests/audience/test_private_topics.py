@@ -9,7 +9,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from glaneur.audience import issues
 from glaneur.audience.digests import LEASE, DigestReport, _claim, send_due_digests
@@ -20,7 +22,7 @@ from glaneur.curation.services import create_post, rescoop, update_topic
 from tests.api.conftest import token_client
 from tests.audience.helpers import make_reader, make_subscribers
 from tests.audience.mailserver import MailServer
-from tests.factories import add_member, make_topic
+from tests.factories import add_member, make_posts, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +181,25 @@ def test_the_follow_comes_back_when_the_topic_opens_again(client: Client, closed
     client.force_login(closed.reader)
     assert "Réservé aux membres" in client.get("/following/").content.decode()
     assert Post.objects.filter(topic=closed).count() == 2
+
+
+def test_a_page_of_rescoops_from_a_private_topic_asks_the_viewers_role_once(
+    client: Client, topic: Any, settings: Any
+) -> None:
+    settings.GLANEUR_POSTS_PER_PAGE = 10
+    originals = make_posts(topic, 10, tags_per_post=0)
+    update_topic(topic, by=topic.owner, visibility=Topic.Visibility.PRIVATE)
+    elsewhere = make_topic(topic.owner, title="Veille ouverte")
+    client.force_login(topic.owner)  # a member: sees where each came from
+
+    def queries_with(rescoops: int) -> int:
+        Post.objects.filter(topic=elsewhere).delete()
+        for original in originals[:rescoops]:
+            rescoop(original, elsewhere, by=topic.owner)
+        make_posts(elsewhere, 10 - rescoops, tags_per_post=0)
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(elsewhere.get_absolute_url()).content.decode()
+        assert html.count("Initiatives locales et paroles d&#x27;acteurs") >= rescoops
+        return len(captured)
+
+    assert queries_with(10) == queries_with(1)

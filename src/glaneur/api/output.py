@@ -48,7 +48,9 @@ def topic_out(topic: Topic, request: HttpRequest) -> TopicOut:
 def post_out(post: Post, request: HttpRequest, *, curator: bool) -> PostOut:
     """Needs queries.with_card_data (tags, curator, origin) and ``post.topic`` loaded."""
     origin = post.origin
-    if origin is not None and not can_view_post(caller(request), origin):
+    # The caller's roles are looked up once per topic and request, whatever the page size.
+    roles = request.__dict__.setdefault("_glaneur_roles", {})
+    if origin is not None and not can_view_post(caller(request), origin, roles=roles):
         origin = None  # the original's topic turned private, or the original is a draft again
     return PostOut(
         id=post.pk,

@@ -99,12 +99,21 @@ def _role_edits(role: str | None, user: AnyUser | None, post: Post) -> bool:
     )
 
 
-def can_view_post(user: AnyUser | None, post: Post) -> bool:
-    """The post's topic is visible to the user, and the post published or editable by them."""
+def can_view_post(
+    user: AnyUser | None, post: Post, *, roles: dict[int, str | None] | None = None
+) -> bool:
+    """The post's topic is visible to the user, and the post published or editable by them.
+
+    ``roles`` keeps the user's roles by topic id across calls (a page of cards)."""
     topic = post.topic
     if post.status == Post.Status.PUBLISHED and topic.visibility in OPEN_VISIBILITIES:
         return True  # no query: the common case of every public page
-    role = role_of(user, topic)
+    if roles is None:
+        role = role_of(user, topic)
+    else:
+        if topic.pk not in roles:
+            roles[topic.pk] = role_of(user, topic)
+        role = roles[topic.pk]
     if topic.visibility not in OPEN_VISIBILITIES and role is None:
         return False
     return post.status == Post.Status.PUBLISHED or _role_edits(role, user, post)

@@ -31,9 +31,14 @@ def curator_name(user: Any) -> str:
     return display_name(user)
 
 
-@register.filter
-def shown_origin(post: Any, user: Any) -> Any:
+@register.simple_tag(takes_context=True)
+def shown_origin(context: template.Context, post: Any) -> Any:
     """The post a rescoop was copied from, if the viewer may see it (a private topic's
-    title never shows on another topic's card); None otherwise."""
+    title never shows on another topic's card); None otherwise. The viewer's roles are
+    looked up once per topic and request, however many cards a page shows."""
     origin = post.origin
-    return origin if origin is not None and can_view_post(user, origin) else None
+    if origin is None:
+        return None
+    request = context.get("request")
+    roles = request.__dict__.setdefault("_glaneur_roles", {}) if request is not None else None
+    return origin if can_view_post(context.get("user"), origin, roles=roles) else None
