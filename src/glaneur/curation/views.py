@@ -330,21 +330,16 @@ def post_rescoop(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpRespo
 
 def profile(request: HtmxHttpRequest, username: str) -> HttpResponse:
     user = get_object_or_404(get_user_model(), username=username, is_active=True)
-    memberships = (
-        Membership.objects.filter(user=user).select_related("topic").order_by("topic__title")
-    )
     own = request.user.is_authenticated and request.user.pk == user.pk
-    # Someone's page lists what the visitor would find listed anyway (access.py).
-    listed = set(
-        Topic.objects.filter(access.listed_topics(request.user))
-        .filter(memberships__user=user)
-        .values_list("pk", flat=True)
-    )
-    topics = [m for m in memberships if own or m.topic_id in listed]
+    # Someone's page shows what the visitor would find listed anyway (access.py).
+    listed = access.listed_topics(request.user, prefix="topic__")
+    memberships = Membership.objects.filter(user=user).select_related("topic")
+    if not own:
+        memberships = memberships.filter(listed)
     recent = queries.with_card_data(
-        Post.objects.filter(
-            curated_by=user, status=Post.Status.PUBLISHED, topic_id__in=sorted(listed)
-        ).select_related("topic")
+        Post.objects.filter(curated_by=user, status=Post.Status.PUBLISHED)
+        .filter(listed)
+        .select_related("topic")
     )[:20]
     return render(
         request,
@@ -352,7 +347,7 @@ def profile(request: HtmxHttpRequest, username: str) -> HttpResponse:
         {
             "profile_user": user,
             "display_name": queries.display_name(user),
-            "memberships": topics,
+            "memberships": list(memberships.order_by("topic__title")),
             "recent_posts": list(recent),
             "own": own,
             "bookmarklet": bookmarklet(
