@@ -6,7 +6,8 @@
   gunicorn workers or two machines hold one count.
 - ``fragments``: memory of each process, for rendered page fragments and feeds. They are
   keyed by the topic's content stamp, so a process never serves a stale one, and reading them
-  from memory keeps the anonymous topic page off the database's write lock (bench/README.md).
+  from memory keeps the anonymous topic page off the database's write lock (README.md,
+  choices made).
 """
 
 from __future__ import annotations
