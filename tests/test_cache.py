@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.test import RequestFactory
 
 from glaneur import ratelimit
 from glaneur.settings.base import shared_cache
@@ -86,3 +88,16 @@ def test_migrate_makes_the_cache_table() -> None:
 
     assert result.returncode == 0, result.stderr
     assert "glaneur_cache" in connection.introspection.table_names()
+
+
+def test_the_client_address_is_read_as_allauth_reads_it(settings: Any) -> None:
+    factory = RequestFactory()
+    behind_nginx = factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+
+    # Direct: the header is anyone's to write, the socket's address counts.
+    assert ratelimit.client_address(behind_nginx) == "127.0.0.1"
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    assert ratelimit.client_address(behind_nginx) == "203.0.113.9"
+    # One IPv6 subscriber holds a /64: its addresses count as one.
+    ipv6 = factory.get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")
+    assert ratelimit.client_address(ipv6) == "2001:db8:1:2::"
