@@ -10,17 +10,13 @@ way to name its topic, is refused.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 
 from .common import (
     CURATED,
-    RESCOOPED,
-    SCOOPED,
     VIA,
     VIEWS,
     comment_header,
@@ -35,57 +31,20 @@ from .common import (
     split_tags,
     unique,
 )
+from .lines import (
+    HEADER_NOISE,
+    NO_COMMENT,
+    NOISE,
+    POPULAR_TAGS,
+    could_be_title,
+    own_headings,
+    post_matter,
+    post_start,
+    quote,
+    repeat_topic,
+    title_repeat,
+)
 from .model import ParsedComment, ParsedPost, ParsedTopic, ScoopitParseError, Skipped
-
-_NOISE = {"scoop.it!", "your new post is loading...", "your new post is loading…"}
-_HEADER_NOISE = _NOISE | {"follow", "unfollow", "following", "suivre", "scoop.it"}
-_NO_COMMENT = {"no comment yet.", "aucun commentaire."}
-_POPULAR_TAGS = {"popular tags", "tags populaires"}
-
-
-def _quote(line: str) -> str:
-    return repr(line if len(line) <= 80 else line[:79] + "…")
-
-
-def _post_start(line: str) -> tuple[str, str | None] | None:
-    m = RESCOOPED.fullmatch(line)
-    if m:
-        return m["who"], m["source"]
-    m = SCOOPED.fullmatch(line)
-    return (m["who"], None) if m else None
-
-
-def _repeat_rest(line: str) -> str | None:
-    """'<post> | <topic> | Scoop.it' (or '<post> | <topic> |', as some pages print it)
-    without its last cell."""
-    if line.endswith(" | Scoop.it"):
-        return line[: -len(" | Scoop.it")]
-    if line.endswith(" |"):
-        return line[:-2].rstrip()
-    return None
-
-
-def _repeat_topic(line: str) -> str | None:
-    """The topic a '<post> | <topic> | Scoop.it' line names."""
-    rest = _repeat_rest(line)
-    if rest is None or " | " not in rest:
-        return None
-    title, topic = (part.strip() for part in rest.rsplit(" | ", 1))
-    return topic if title and topic else None
-
-
-def _title_repeat(line: str, topic: str) -> str | None:
-    """'<post title> | <topic> | Scoop.it' -> the post title."""
-    rest = _repeat_rest(line)
-    if rest is None:
-        return None
-    if topic and rest.endswith(" | " + topic):
-        title = rest[: -len(" | " + topic)]
-    elif " | " in rest:
-        title = rest.rsplit(" | ", 1)[0]
-    else:
-        return None
-    return title.strip() or None
 
 
 def _read_views(line: str, lineno: int) -> tuple[int, int] | None:
@@ -96,68 +55,14 @@ def _read_views(line: str, lineno: int) -> tuple[int, int] | None:
     today = count(m["today"]) if m["today"] else 0
     if total is None or today is None:
         raise ScoopitParseError(
-            lineno, _("cannot read the view counter %(line)s") % {"line": _quote(line)}
+            lineno, _("cannot read the view counter %(line)s") % {"line": quote(line)}
         )
     return total, today
 
 
-def _post_matter(line: str) -> bool:
-    """Whether a line can only belong to a post (so a capture starting with it starts mid-topic)."""
-    return (
-        line.lower() in _NO_COMMENT
-        or line.lower() == "scoop.it!"
-        or comment_header(line) is not None
-        or insight_start(line) is not None
-        or _repeat_topic(line) is not None
-        or VIA.fullmatch(line) is not None
-        or parse_date(line) is not None
-    )
-
-
-def _could_be_title(line: str) -> bool:
-    return not (
-        _post_start(line)
-        or VIEWS.fullmatch(line)
-        or CURATED.fullmatch(line)
-        or line.lower() in _HEADER_NOISE | _POPULAR_TAGS | _NO_COMMENT
-    )
-
-
-def _name_words(text: str) -> set[str]:
-    return {word.lower() for word in re.findall(r"[^\W\d_]{3,}", text)}
-
-
-def _own_headings(lines: list[str], bounds: Iterable[tuple[int, int]]) -> set[str]:
-    """Short lines naming a post's curator that open the insight in several posts ("Le mot
-    de Sylvie"): a curator's own heading, which a single post cannot tell from its text."""
-    seen: Counter[str] = Counter()
-    for start, end in bounds:
-        names = _name_words((_post_start(lines[start]) or ("", None))[0])
-        seen.update(
-            {
-                line
-                for line in lines[start + 1 : end]
-                if line
-                and len(line) <= 60
-                and len(line.split()) <= 6
-                and line[-1] not in '.!?…»"”'
-                and names & _name_words(line)
-                and not (
-                    _post_start(line)
-                    or comment_header(line)
-                    or VIA.fullmatch(line)
-                    or CURATED.fullmatch(line)
-                    or insight_start(line, own_heading=False) is not None
-                    or _repeat_rest(line) is not None
-                )
-            }
-        )
-    return {line for line, n in seen.items() if n >= 2}
-
-
 def _skip(skipped: list[Skipped], lines: list[str], start: int, end: int, reason: str) -> None:
     """Record lines[start:end] as left out, if they hold anything but page chrome."""
-    content = [i for i in range(start, end) if lines[i] and lines[i].lower() not in _NOISE]
+    content = [i for i in range(start, end) if lines[i] and lines[i].lower() not in NOISE]
     if content:
         last = content[-1] + 1
         skipped.append(Skipped(content[0] + 1, reason, last if last > content[0] + 1 else None))
@@ -170,18 +75,18 @@ def parse_scoopit_text(text: str) -> ParsedTopic:
     first = next((i for i, line in enumerate(lines) if line), None)
     if first is None:
         raise ScoopitParseError(1, _("the file is empty"))
-    starts = [i for i in range(first, len(lines)) if _post_start(lines[i])]
+    starts = [i for i in range(first, len(lines)) if post_start(lines[i])]
     if not starts:
         raise ScoopitParseError(
             len(lines),
             _("reached the end of the file without a post ('Scooped by <curator>')"),
         )
-    named = Counter(topic for line in lines if (topic := _repeat_topic(line)))
+    named = Counter(topic for line in lines if (topic := repeat_topic(line)))
     skipped: list[Skipped] = []
     head = [i for i in range(first, starts[0]) if lines[i]]
     posts: list[ParsedPost] = []
     header: list[int] = []
-    if any(_post_matter(lines[i]) for i in head):
+    if any(post_matter(lines[i]) for i in head):
         # The capture starts inside a post: the topic is the one its posts name.
         if not named:
             raise ScoopitParseError(
@@ -195,7 +100,7 @@ def parse_scoopit_text(text: str) -> ParsedTopic:
         posts += _head_post(lines, first, starts[0], title, skipped)
     else:
         title_at = next((i for i in head if lines[i] in named), None)
-        if title_at is None and head and _could_be_title(lines[head[0]]):
+        if title_at is None and head and could_be_title(lines[head[0]]):
             title_at = head[0]
         if title_at is not None:
             title = lines[title_at]
@@ -208,7 +113,7 @@ def parse_scoopit_text(text: str) -> ParsedTopic:
             raise ScoopitParseError(
                 (head[0] if head else first) + 1,
                 _("expected the topic title on the first line, found %(line)s")
-                % {"line": _quote(line)},
+                % {"line": quote(line)},
             )
 
     views_total = views_today = 0
@@ -220,11 +125,11 @@ def parse_scoopit_text(text: str) -> ParsedTopic:
         line = lines[i]
         views = _read_views(line, i + 1)
         curated = CURATED.fullmatch(line)
-        if line.lower() in _HEADER_NOISE or line == title or _title_repeat(line, title):
+        if line.lower() in HEADER_NOISE or line == title or title_repeat(line, title):
             continue
         if views:
             views_total, views_today = views
-        elif line.lower() in _POPULAR_TAGS:
+        elif line.lower() in POPULAR_TAGS:
             in_tags = True
         elif curated:
             curator = curated["who"]
@@ -234,7 +139,7 @@ def parse_scoopit_text(text: str) -> ParsedTopic:
             description.append(line)
 
     bounds = list(zip(starts, [*starts[1:], len(lines)], strict=True))
-    headings = _own_headings(lines, bounds)
+    headings = own_headings(lines, bounds)
     for start, end in bounds:
         post = _parse_text_post(lines, start, end, title, skipped, headings)
         if post is not None:
@@ -263,11 +168,11 @@ def _head_post(
     lines: list[str], first: int, end: int, topic: str, skipped: list[Skipped]
 ) -> list[ParsedPost]:
     """The post a capture starts inside of, if its title is there, else nothing (reported)."""
-    repeat_at = next((i for i in range(first, end) if _title_repeat(lines[i], topic)), None)
+    repeat_at = next((i for i in range(first, end) if title_repeat(lines[i], topic)), None)
     body = repeat_at
     if repeat_at is not None:
         before = next((i for i in range(repeat_at - 1, first - 1, -1) if lines[i]), None)
-        if before is not None and lines[before] == _title_repeat(lines[repeat_at], topic):
+        if before is not None and lines[before] == title_repeat(lines[repeat_at], topic):
             body = before
     if body is None:
         _skip(
@@ -317,7 +222,7 @@ def _read_meta(
                         "%(line)s is not a date such as 'March 26, 2019 11:26 AM'; "
                         "the post is kept without it"
                     )
-                    % {"line": _quote(line)},
+                    % {"line": quote(line)},
                 )
             )
     return curated_at, body
@@ -331,7 +236,7 @@ def _parse_text_post(
     skipped: list[Skipped],
     headings: set[str],
 ) -> ParsedPost | None:
-    curated_by, rescooped_from = _post_start(lines[start]) or ("", None)
+    curated_by, rescooped_from = post_start(lines[start]) or ("", None)
     curated_at, body = _read_meta(lines, start + 1, end, skipped)
     return _parse_body(
         lines,
@@ -373,9 +278,9 @@ def _parse_body(
     after: int | None = None  # where text the reader does not take starts
     for i in range(body, end):
         line = lines[i]
-        if line.lower() in _NOISE:
+        if line.lower() in NOISE:
             continue
-        repeat = _title_repeat(line, topic) if section != "comments" else None
+        repeat = title_repeat(line, topic) if section != "comments" else None
         header = comment_header(line)
         opens_insight = None
         if section in ("summary", "insight"):
@@ -383,7 +288,7 @@ def _parse_body(
             if opens_insight is None:
                 opens_insight = line if line in headings else insight_start(line)
         if section == "title" and (
-            line.lower() in _NO_COMMENT
+            line.lower() in NO_COMMENT
             or header
             or insight_start(line, own_heading=False) is not None
         ):
@@ -392,7 +297,7 @@ def _parse_body(
         if repeat or (title and section == "summary" and line.startswith(title + " | ")):
             title = title or repeat
             section = "summary" if section == "title" else section
-        elif line.lower() in _NO_COMMENT:
+        elif line.lower() in NO_COMMENT:
             section = "comments"
         elif header:
             comments.append((header, []))
