@@ -109,8 +109,10 @@ def import_bundle(
 ) -> ImportReport:
     """Import a parsed file into ``topic``, or into a topic made from the file (JSON).
 
-    Raises ImportFailed, naming the item and line, before anything is written.
-    ``trusted`` (the CLI, run by the site's administrator) finds or creates the accounts
+    Raises ImportFailed, naming the item and line, before anything is written; then
+    writes in batches (see the module's docstring), taking back what it wrote if one
+    fails. No search indexing happens inside its transactions: the posts are handed to
+    the index after the last commit. ``trusted`` (the CLI, run by the site's administrator) finds or creates the accounts
     a Glaneur JSON or Scoop.it file names; otherwise only the topic's own curators are
     recognised, so an uploaded file can neither create accounts nor speak for people.
     """
