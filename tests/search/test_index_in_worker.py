@@ -25,7 +25,9 @@ def test_a_saved_post_is_indexed_by_the_worker_after_the_commit(
     task = DBTaskResult.objects.get()
     assert task.task_path == index_posts.module_path
     assert task.args_kwargs["args"] == [[post.pk]]
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    call_command(
+        "db_worker", batch=True, queue_name="*", startup_delay=False, reload=False, verbosity=0
+    )
     assert [hit.post.pk for hit in search("alternance", topic=topic).hits] == [post.pk]
 
 
