@@ -112,7 +112,9 @@ def import_bundle(
     Raises ImportFailed, naming the item and line, before anything is written; then
     writes in batches (see the module's docstring), taking back what it wrote if one
     fails. No search indexing happens inside its transactions: the posts are handed to
-    the index after the last commit. ``trusted`` (the CLI, run by the site's administrator) finds or creates the accounts
+    the index after the last commit.
+
+    ``trusted`` (the CLI, run by the site's administrator) finds or creates the accounts
     a Glaneur JSON or Scoop.it file names; otherwise only the topic's own curators are
     recognised, so an uploaded file can neither create accounts nor speak for people.
     """
