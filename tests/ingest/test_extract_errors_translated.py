@@ -38,3 +38,17 @@ def test_extraction_errors_speak_one_language(
         with translation.override(language), pytest.raises(ExtractError) as caught:
             extract(body, url="https://example.org/a", content_type=content_type)
         assert caught.value.reason == expected
+
+
+def test_bot_check_and_pdf_reasons_speak_one_language() -> None:
+    from glaneur.ingest.challenge import detect_challenge
+    from glaneur.ingest.pdf import PdfUnreadable, read_pdf
+
+    page = "<html><head><title>Just a moment...</title></head><body></body></html>"
+    with translation.override("fr"):
+        assert "vérification anti-robot" in (detect_challenge(page) or "")
+        with pytest.raises(PdfUnreadable) as caught:
+            read_pdf(b"%PDF-1.4 broken")
+        assert caught.value.reason.startswith("Le PDF n'a pas pu être lu")
+    with translation.override("en"):
+        assert "bot check" in (detect_challenge(page) or "")

@@ -44,7 +44,7 @@ def test_a_worker_of_every_queue_runs_each_kind_in_its_own_lane() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_an_unknown_queue_is_refused() -> None:
     done = run_glaneur("worker", "--queue", "mails")
-    assert done.returncode != 0 and "unknown queue(s): mails" in done.stderr
+    assert done.returncode != 0 and "mails" in done.stderr
 
 
 def _finished_mail() -> int:

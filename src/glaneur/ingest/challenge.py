@@ -13,6 +13,9 @@ import html as html_entities
 import re
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 # Visible characters beyond which a page holds real content whatever its markup says.
 SHORT_PAGE = 2000
 # Phrases in the visible text ("Are you a robot?") also occur in short articles that quote
@@ -31,7 +34,7 @@ def _any(*patterns: str) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class _Rule:
-    reason: str
+    reason: Promise  # translated when a page is judged, in the curator's language
     title: re.Pattern[str] = _NEVER  # searched in the lower-cased, normalised <title>
     markup: re.Pattern[str] = _NEVER  # searched in the lower-cased document
     text: re.Pattern[str] = _NEVER  # searched in the lower-cased visible text
@@ -39,8 +42,10 @@ class _Rule:
 
 _RULES: tuple[_Rule, ...] = (
     _Rule(
-        reason="The site answered with a bot check (Cloudflare “Just a moment…”) "
-        "instead of the article.",
+        reason=_(
+            "The site answered with a bot check (Cloudflare “Just a moment…”) "
+            "instead of the article."
+        ),
         title=_any(
             r"^(just a moment|un instant|einen moment|un momento)\b",
             r"checking your browser",
@@ -61,37 +66,43 @@ _RULES: tuple[_Rule, ...] = (
         ),
     ),
     _Rule(
-        reason="The site blocked the request (Cloudflare “Attention Required!”) "
-        "instead of showing the article.",
+        reason=_(
+            "The site blocked the request (Cloudflare “Attention Required!”) "
+            "instead of showing the article."
+        ),
         title=_any(r"attention required!?\s*\|\s*cloudflare", r"\|\s*cloudflare$"),
         markup=_any(r"id=[\"']?cf-error-details", r"cf-error-code"),
         text=_any(r"sorry, you have been blocked", r"why have i been blocked\?"),
     ),
     _Rule(
-        reason="The site answered with a DataDome bot check instead of the article.",
+        reason=_("The site answered with a DataDome bot check instead of the article."),
         # js.datadome.co/tags.js is on ordinary pages; the captcha itself comes from here:
         markup=_any(r"captcha-delivery\.com", r"\bdd=\{\s*'rt'\s*:\s*'[ci]'"),
         text=_any(r"please enable js and disable any ad blocker"),
     ),
     _Rule(
-        reason="The site answered with a PerimeterX (HUMAN) bot check instead of the article.",
+        reason=_("The site answered with a PerimeterX (HUMAN) bot check instead of the article."),
         title=_any(r"^access to this page has been denied"),
         markup=_any(r"id=[\"']?px-captcha", r"captcha\.px-cdn\.net", r"px-cloud\.net/captcha"),
         text=_any(r"press (?:&|and) hold to confirm you are"),
     ),
     _Rule(
-        reason="The site refused access (Akamai “Access Denied”) instead of showing the article.",
+        reason=_(
+            "The site refused access (Akamai “Access Denied”) instead of showing the article."
+        ),
         markup=_any(r"errors(?:\.|&#46;)edgesuite(?:\.|&#46;)net", r"sec-if-cpt-container"),
         text=_any(r"errors\.edgesuite\.net"),
     ),
     _Rule(
-        reason="The site answered with an Imperva (Incapsula) bot check instead of the article.",
+        reason=_("The site answered with an Imperva (Incapsula) bot check instead of the article."),
         title=_any(r"^pardon our interruption"),
         markup=_any(r"_incapsula_resource", r"incapsula incident id"),
         text=_any(r"incapsula incident id", r"pardon our interruption"),
     ),
     _Rule(
-        reason="The site asked for a captcha (“Are you a robot?”) instead of showing the article.",
+        reason=_(
+            "The site asked for a captcha (“Are you a robot?”) instead of showing the article."
+        ),
         title=_any(
             r"\bare you (?:a )?(?:robot|human)\b",
             r"\b[eé]tes-vous (?:un robot|humain)",
@@ -108,7 +119,7 @@ _RULES: tuple[_Rule, ...] = (
         ),
     ),
     _Rule(
-        reason="The site refused access (“Access denied”) instead of showing the article.",
+        reason=_("The site refused access (“Access denied”) instead of showing the article."),
         title=_any(
             r"^(?:access denied|acc[eè]s refus[ée]|403 forbidden|forbidden|request rejected)\b",
             r"^you have been blocked\b",
@@ -120,7 +131,9 @@ _RULES: tuple[_Rule, ...] = (
         ),
     ),
     _Rule(
-        reason="The site requires JavaScript and cookies (a bot check) before showing the article.",
+        reason=_(
+            "The site requires JavaScript and cookies (a bot check) before showing the article."
+        ),
         text=_any(
             r"enable javascript and cookies to continue",
             r"please enable (?:javascript and )?cookies",
@@ -192,11 +205,11 @@ def detect_challenge(html: str, *, status: int | None = None) -> str | None:
     markup = html.lower()
     for rule in _RULES:
         if rule.title.search(title) or rule.markup.search(markup):
-            return rule.reason
+            return str(rule.reason)
         if len(text) < PHRASE_PAGE and rule.text.search(text):
-            return rule.reason
+            return str(rule.reason)
     if len(text) < TINY_PAGE and (_CAPTCHA_TITLE.search(title) or _CAPTCHA_WIDGET.search(markup)):
-        return _CAPTCHA_REASON
+        return str(_CAPTCHA_REASON)
     if status in _BLOCKING_STATUSES and _BLOCKING_HINT.search(markup):
         return (
             f"The site answered HTTP {status} with what looks like a bot check "

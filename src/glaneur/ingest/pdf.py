@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
 logger = logging.getLogger(__name__)
@@ -43,13 +44,15 @@ def read_pdf(body: bytes, *, max_pages: int = MAX_PAGES) -> PdfContent:
     try:
         reader = PdfReader(io.BytesIO(body), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise PdfUnreadable("The PDF is protected by a password.")
+            raise PdfUnreadable(gettext("The PDF is protected by a password."))
         pages = [page.extract_text() or "" for page in reader.pages[:max_pages]]
     except PdfUnreadable:
         raise
     except Exception as error:
         logger.info("unreadable PDF: %r", error)
-        raise PdfUnreadable(f"The PDF could not be read ({error}).") from error
+        raise PdfUnreadable(
+            gettext("The PDF could not be read (%(error)s).") % {"error": error}
+        ) from error
     info = _info(reader)
     return PdfContent(
         title=_clean_title(info.get("title", "")),

@@ -71,8 +71,11 @@ class Command(BaseCommand):
         post = self._wait(post, options["wait"], options["timeout"])
         if post.state in PENDING:
             raise CommandError(
-                f"post {post.pk} is still {post.state} after {options['timeout']:g} s: it is "
-                "saved, and a running `glaneur worker` will finish it"
+                _(
+                    "post %(id)d is still %(state)s after %(seconds)g s: it is saved, and a "
+                    "running `glaneur worker` will finish it"
+                )
+                % {"id": post.pk, "state": post.get_state_display(), "seconds": options["timeout"]}
             )
         self.stdout.write(f"post {post.pk}: {post.state} — {post.title}")
         if post.state_error:

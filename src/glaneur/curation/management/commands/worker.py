@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -97,7 +98,10 @@ class Command(BaseCommand):
                 tasks_logger.addHandler(logging.StreamHandler(self.stdout))
         unknown = {q for names, _ex in lanes(queue) for q in names if q != "*"} - set(queues.ALL)
         if unknown:
-            raise CommandError(f"unknown queue(s): {', '.join(sorted(unknown))}")
+            raise CommandError(
+                _("unknown queue(s): %(names)s (queues: %(all)s)")
+                % {"names": ", ".join(sorted(unknown)), "all": ", ".join(queues.ALL)}
+            )
         worker_id = get_random_string(32)
 
         def loop(names: list[str], excluded: list[str]) -> PatientWorker:

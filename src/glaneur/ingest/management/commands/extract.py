@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from glaneur.ingest.extract import Article, BlockedPage, ExtractError, extract
 from glaneur.ingest.fetch import FetchError, fetch
@@ -39,7 +40,9 @@ class Command(BaseCommand):
             elif urlsplit(target).scheme in {"http", "https"}:
                 article = self._from_the_web(target)
             else:
-                raise CommandError(f"{target}: no such file, and not an http(s) address")
+                raise CommandError(
+                    _("%(target)s: no such file, and not an http(s) address") % {"target": target}
+                )
         except (BlockedPage, ExtractError) as exc:
             raise CommandError(f"{target}: {exc.reason}") from exc
         self.stdout.write(json.dumps(article.as_dict(), ensure_ascii=False, indent=2))
