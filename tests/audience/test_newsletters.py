@@ -515,9 +515,10 @@ def test_several_connections_at_once_still_send_everyone_the_issue_once(
 def test_the_worker_scheduler_hands_due_sends_to_the_task_queue(topic: Any) -> None:
     from django_tasks_db.models import DBTaskResult
 
-    from glaneur.curation.scheduler import JOBS, run_due
+    from glaneur.runtime.jobs import jobs
+    from glaneur.runtime.scheduler import run_due
 
-    assert {"audience-digests", "audience-newsletters"} <= {job.name for job in JOBS}
+    assert {"audience-digests", "audience-newsletters"} <= {job.name for job in jobs()}
     issue = compose(topic)
     issues.schedule_issue(issue, by=topic.owner)
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from glaneur.ingest.captures import attach_capture
 from glaneur.ingest.models import PageCapture
-from glaneur.ingest.services import attach_capture
 from tests.factories import make_posts
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_the_bytes_waiting_for_a_curator_are_capped(
     assert full.status_code == 413
     assert "trop de copies de pages en attente" in full.content.decode()
     # A copy a curator claimed belongs to its post: it no longer counts.
-    attach_capture(make_posts(topic, 1)[0], PageCapture.objects.get().token)
+    attach_capture(make_posts(topic, 1)[0].pk, PageCapture.objects.get().token)
     assert capture(client, "x" * 300, address="192.0.2.2").status_code == 303
 
 

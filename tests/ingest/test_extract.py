@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from glaneur.ingest.extract import (
     Article,
@@ -350,7 +351,7 @@ def test_english_article() -> None:
     ],
 )
 def test_challenge_pages_are_blocked_with_a_clear_reason(name: str, words: str) -> None:
-    with pytest.raises(BlockedPage) as blocked:
+    with translation.override("en"), pytest.raises(BlockedPage) as blocked:
         extract(page(name), url="https://www.courrier-du-poitou.example/a", status=200)
     assert words in blocked.value.reason
     assert blocked.value.reason.endswith("article.")
@@ -400,7 +401,8 @@ browsing something about your browser made us think you were a bot.</p></body></
     ],
 )
 def test_detect_challenge_names_the_bot_check(html: str, words: str) -> None:
-    reason = detect_challenge(html)
+    with translation.override("en"):
+        reason = detect_challenge(html)
     assert reason is not None
     assert words in reason
 

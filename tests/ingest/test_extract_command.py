@@ -65,7 +65,7 @@ def test_challenge_page_is_an_error_with_its_reason() -> None:
     path = PAGES / "challenge-cloudflare.html"
     with pytest.raises(CommandError) as error:
         run(str(path))
-    assert "Cloudflare “Just a moment…”" in str(error.value)
+    assert "Cloudflare « Just a moment… »" in str(error.value)  # the CLI speaks French
 
 
 def test_command_line_prints_the_reason_on_stderr_and_exits_non_zero(
@@ -90,7 +90,7 @@ def test_empty_file_is_an_error(tmp_path: Path) -> None:
 def test_neither_a_file_nor_a_web_address_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(CommandError) as error:
         run(str(tmp_path / "absent.html"))
-    assert "no such file" in str(error.value)
+    assert "ce fichier n'existe pas" in str(error.value)
 
 
 def test_a_web_address_is_fetched_then_extracted(monkeypatch: pytest.MonkeyPatch) -> None:

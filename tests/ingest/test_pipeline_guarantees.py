@@ -16,9 +16,9 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from glaneur.audience.services import add_comment
-from glaneur.curation.management.commands.worker import PatientWorker
 from glaneur.curation.models import Post
 from glaneur.curation.services import publish, scoop_url, update_post
+from glaneur.runtime.management.commands.worker import PatientWorker
 from glaneur.search.services import search
 from tests.factories import make_user
 from tests.processes import child_env, glaneur_process, run_glaneur
@@ -163,8 +163,8 @@ def test_a_fetch_that_kills_every_worker_ends_failed_with_a_reason(topic: Any) -
 
     from django.utils import timezone
 
-    from glaneur.curation.workers import MAX_CLAIMS, recover_abandoned_tasks
-    from glaneur.ingest.tasks import fetch_post
+    from glaneur.curation.tasks import read_post
+    from glaneur.runtime.workers import MAX_CLAIMS, recover_abandoned_tasks
 
     post = scoop_url(topic, "https://example.org/piege", by=topic.owner, insight="Gardé")
     result = DBTaskResult.objects.get()
@@ -175,7 +175,7 @@ def test_a_fetch_that_kills_every_worker_ends_failed_with_a_reason(topic: Any) -
         )
         Post.objects.filter(pk=post.pk).update(state=Post.State.FETCHING)
         assert recover_abandoned_tasks() == 1
-    assert result.task_path == fetch_post.module_path
+    assert result.task_path == read_post.module_path
     assert DBTaskResult.objects.get().status == "FAILED"
     post.refresh_from_db()
     assert post.state == Post.State.FAILED and post.state_error

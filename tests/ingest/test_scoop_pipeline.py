@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from glaneur.curation import scheduler
 from glaneur.curation.models import Post, ScheduledJob
 from glaneur.curation.services import DuplicatePost, publish_due_posts, refetch, scoop_url
-from glaneur.ingest.services import store_capture
+from glaneur.ingest.captures import store_capture
+from glaneur.runtime import scheduler
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from glaneur.curation.management.commands.worker import lanes
 from glaneur.curation.models import Post
 from glaneur.curation.services import scoop_url
 from glaneur.runtime import queues
+from glaneur.runtime.management.commands.worker import lanes
 from glaneur.search.tasks import index_posts
 from tests.processes import child_env, glaneur_process, run_glaneur
 from tests.runtime.slow_tasks import slow_mail
@@ -23,10 +23,10 @@ BURST = 20
 
 def test_each_kind_of_work_has_its_queue() -> None:
     from glaneur.audience.tasks import send_due_digests, send_issue
-    from glaneur.ingest.tasks import fetch_post
+    from glaneur.curation.tasks import read_post
     from glaneur.transfer.tasks import run_import
 
-    assert fetch_post.queue_name == queues.SCOOPS
+    assert read_post.queue_name == queues.SCOOPS
     assert index_posts.queue_name == queues.INDEX
     assert send_issue.queue_name == send_due_digests.queue_name == queues.MAIL
     assert run_import.queue_name == queues.IMPORTS

@@ -456,9 +456,10 @@ def test_the_worker_schedules_the_merge_hourly_when_there_is_one(
 ) -> None:
     from django_tasks_db.models import DBTaskResult
 
-    from glaneur.curation.scheduler import JOBS, run_due
+    from glaneur.runtime.jobs import jobs
+    from glaneur.runtime.scheduler import run_due
 
-    (job,) = [job for job in JOBS if job.name == "search-merge-shards"]
+    (job,) = [job for job in jobs() if job.name == "search-merge-shards"]
     assert job.every.total_seconds() == 3600
     queued = DBTaskResult.objects.filter(task_path="glaneur.search.tasks.merge_shards")
     assert "search-merge-shards" in run_due(owner="test")

@@ -239,7 +239,7 @@ class ScheduledJob(models.Model):
 class WorkerProcess(models.Model):
     """A running ``glaneur worker``, as last seen: its heartbeat renews the lease on the
     tasks it claimed; a worker unseen for longer than the lease is presumed dead and its
-    tasks are handed to another (curation.workers)."""
+    tasks are handed to another (runtime.workers)."""
 
     worker_id = models.CharField(max_length=64, unique=True)
     host = models.CharField(max_length=255, blank=True)

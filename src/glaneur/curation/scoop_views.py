@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from glaneur import ratelimit
 from glaneur.http import HtmxHttpRequest
-from glaneur.ingest.services import CaptureStoreFull, store_capture
+from glaneur.ingest.captures import CaptureStoreFull, store_capture
 
 from . import queries, services
 from .forms import ScoopForm

@@ -1,1 +1,1 @@
-"""How Glaneur runs: its task queues (and, in time, the scheduler, `serve`, `worker`)."""
+"""How Glaneur runs: task queues, periodic jobs, worker leases, `demo`, `serve`, `worker`."""

@@ -1,17 +1,5 @@
-from datetime import timedelta
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-
-
-def _enqueue_merge() -> bool:
-    from .services import shards_to_merge
-    from .tasks import merge_shards
-
-    if shards_to_merge():
-        merge_shards.enqueue()
-        return True
-    return False
 
 
 class SearchConfig(AppConfig):
@@ -19,11 +7,8 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from glaneur.curation.scheduler import register
-
         from . import signals
 
+        # Search subscribes to curation's posts_changed event; its hourly merge of shards
+        # is in runtime.jobs with every other periodic job.
         signals.connect()
-        # Hourly: gathering small shards copies rows and builds an index (seconds), so
-        # the scheduler hands it to a task worker.
-        register("search-merge-shards", timedelta(hours=1), _enqueue_merge)

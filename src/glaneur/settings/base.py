@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "glaneur.transfer",
     "glaneur.search",
     "glaneur.api",
+    "glaneur.runtime",
 ]
 
 MIDDLEWARE = [

@@ -410,11 +410,8 @@ def _link_comment_refs(plans: list[Planned]) -> None:
 
 
 def index_posts(post_ids: Iterable[int]) -> None:
-    """Hand imported posts to the search index (bulk inserts send no signals)."""
-    from glaneur.search.services import index_soon as index
+    """Tell the pipeline the imported posts changed (bulk inserts send no model signals):
+    search indexes them in the worker."""
+    from glaneur.curation import events
 
-    try:
-        index(list(post_ids))
-    except Exception:
-        # The import is saved whatever happens to the index; `glaneur reindex` repairs it.
-        logger.exception("could not index %d imported posts", len(list(post_ids)))
+    events.changed(post_ids)

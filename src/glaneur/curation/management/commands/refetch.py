@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from glaneur.curation.models import Post
+from glaneur.curation.pipeline import read as read_post
 from glaneur.curation.services import refetch
-from glaneur.ingest.services import ingest_post
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             refetch(post, by=None)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        result = ingest_post(post.pk) or post
+        result = read_post(post.pk) or post
         self.stdout.write(f"post {result.pk}: {result.state} — {result.title}")
         if result.state_error:
             self.stdout.write(result.state_error)

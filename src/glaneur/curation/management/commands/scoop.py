@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from glaneur.curation.models import Post, Topic
+from glaneur.curation.pipeline import read as read_post
 from glaneur.curation.services import DuplicatePost, scoop_url
-from glaneur.ingest.services import ingest_post
 
 PENDING = (Post.State.QUEUED, Post.State.FETCHING)
 
@@ -92,7 +92,7 @@ class Command(BaseCommand):
         while post.state in PENDING and time.monotonic() < give_up:
             if time.monotonic() > deadline and post.fetch_attempts == 0:
                 # No worker took it: read the page here (the queued task then finds it done).
-                ingest_post(post.pk)
+                read_post(post.pk)
             time.sleep(0.3)
             post.refresh_from_db()
             if post.state != last:

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands.db_worker import Worker
 
-from glaneur.curation.scheduler import run_due, start_thread
-from glaneur.curation.workers import forget, start_heartbeat
 from glaneur.runtime import queues
+from glaneur.runtime.scheduler import run_due, start_thread
+from glaneur.runtime.workers import forget, start_heartbeat
 
 logger = logging.getLogger("glaneur.worker")
 

@@ -1,42 +1,21 @@
-"""Periodic work for `glaneur worker`: no cron needed, and safe with many workers."""
+"""Periodic work for `glaneur worker` (the jobs of ``runtime.jobs``): no cron needed, and
+safe with many workers."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from .models import ScheduledJob
+from glaneur.curation.models import ScheduledJob
+
+from .jobs import Job, jobs
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Job:
-    name: str
-    every: timedelta
-    run: Callable[[], object]
-
-
-def _publish_due_posts() -> int:
-    from .services import publish_due_posts
-
-    return publish_due_posts()
-
-
-JOBS: list[Job] = [Job("publish-due-posts", timedelta(seconds=15), _publish_due_posts)]
-
-
-def register(name: str, every: timedelta, run: Callable[[], object]) -> None:
-    """Add periodic work (call from an AppConfig.ready); a second call with a name replaces it."""
-    JOBS[:] = [job for job in JOBS if job.name != name]
-    JOBS.append(Job(name, every, run))
 
 
 def claim(job: Job, *, owner: str, now: datetime) -> bool:
@@ -51,7 +30,7 @@ def claim(job: Job, *, owner: str, now: datetime) -> bool:
 def run_due(*, owner: str = "", now: datetime | None = None) -> list[str]:
     """Run every job whose time has come; returns the names of those run here."""
     ran = []
-    for job in JOBS:
+    for job in jobs():
         if claim(job, owner=owner, now=now or timezone.now()):
             try:
                 job.run()
