@@ -7,6 +7,7 @@ from ninja import Path, Query, Router, Status
 
 from glaneur.curation import services
 from glaneur.curation.models import Post
+from glaneur.curation.posts import EDITABLE_FIELDS
 from glaneur.curation.queries import with_card_data
 
 from . import queries
@@ -29,12 +30,17 @@ from .schemas import (
 
 router = Router(tags=["posts"])
 
+# The API spells the editable fields in camelCase; one is named for its reader.
+API_NAMES = {"source_published_at": "publicationDate"}
+
+
+def api_name(field: str) -> str:
+    first, *rest = field.split("_")
+    return API_NAMES.get(field, first + "".join(word.title() for word in rest))
+
+
 # API field -> keyword of services.create_post / update_post
-FIELD_NAMES = {
-    "title": "title", "url": "url", "summary": "summary", "insight": "insight",
-    "imageUrl": "image_url", "siteName": "site_name", "author": "author",
-    "publicationDate": "source_published_at", "pinned": "pinned",
-}  # fmt: skip
+FIELD_NAMES = {api_name(name): name for name in EDITABLE_FIELDS}
 
 
 def _reloaded(request: HttpRequest, post: Post) -> PostOut:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Post, Topic
+from .posts import EDITABLE_FIELDS
 
 
 class TopicForm(forms.ModelForm[Topic]):
@@ -31,10 +32,7 @@ class PostForm(forms.ModelForm[Post]):
 
     class Meta:
         model = Post
-        fields = [
-            "url", "title", "site_name", "image_url", "author", "source_published_at",
-            "summary", "insight", "pinned",
-        ]  # fmt: skip
+        fields = list(EDITABLE_FIELDS)
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 6}),
             "insight": forms.Textarea(attrs={"rows": 5}),

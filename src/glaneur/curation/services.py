@@ -1,31 +1,46 @@
-"""Operations that change topics and posts; every caller (views, API, CLI, tasks) uses these."""
+"""Operations that change posts; every caller (views, API, CLI, tasks) uses these.
+
+What makes a post well-formed is in ``posts``; topics and members in ``topics``, tags in
+``tags``: re-exported here for the callers.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 # Who may see and change what is decided in access.py; re-exported for the callers.
 from .access import CURATOR_ROLES as CURATOR_ROLES
 from .access import EDITOR_ROLES as EDITOR_ROLES
-from .access import OPEN_VISIBILITIES, can_pin, can_view_topic, check_can_view_post
 from .access import authenticated as authenticated
 from .access import can_curate as can_curate
 from .access import can_edit_post as can_edit_post
+from .access import can_pin, can_view_topic, check_can_view_post
 from .access import check_can_curate as check_can_curate
 from .access import check_can_edit_post as check_can_edit_post
 from .access import check_can_manage as check_can_manage
 from .access import check_can_view as check_can_view
 from .access import role_of as role_of
-from .markup import render_markdown
-from .models import Membership, Post, PostTag, Tag, Topic
+from .models import Post, Topic
+from .posts import EDITABLE_FIELDS as EDITABLE_FIELDS
+from .posts import PERSON_WINS_FIELDS as PERSON_WINS_FIELDS
+from .posts import RESERVED_SLUGS as RESERVED_SLUGS
+from .posts import mark_set_by_person, shape_post, typed_fields
+from .posts import post_slug as post_slug
+from .tags import get_or_create_tags as get_or_create_tags
+from .tags import parse_tag_names as parse_tag_names
+from .tags import set_tags
+from .topics import add_member as add_member
+from .topics import create_topic as create_topic
+from .topics import remove_member as remove_member
+from .topics import unique_topic_slug as unique_topic_slug
+from .topics import update_topic as update_topic
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -33,102 +48,6 @@ if TYPE_CHECKING:
     from .access import AnyUser as AnyUser
 
 can_view = can_view_topic
-
-
-def unique_topic_slug(title: str) -> str:
-    # "paroles d'acteurs" -> "paroles-d-acteurs", as Scoop.it spells its paths.
-    base = slugify(title.replace("'", " ").replace("’", " "))[:90] or "topic"
-    slug, n = base, 2
-    while Topic.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-@transaction.atomic
-def create_topic(
-    *,
-    owner: User,
-    title: str,
-    slug: str | None = None,
-    description: str = "",
-    language: str = "fr",
-    visibility: str = Topic.Visibility.PUBLIC,
-    historical_views: int = 0,
-    import_key: str = "",
-) -> Topic:
-    """Create a topic and make its creator its owner."""
-    topic = Topic.objects.create(
-        owner=owner,
-        title=title.strip(),
-        slug=slug or unique_topic_slug(title),
-        description=description.strip(),
-        language=language,
-        visibility=visibility,
-        historical_views=historical_views,
-        import_key=import_key,
-    )
-    Membership.objects.create(user=owner, topic=topic, role=Membership.Role.OWNER)
-    return topic
-
-
-def update_topic(topic: Topic, *, by: AnyUser, **fields: Any) -> Topic:
-    check_can_manage(by, topic)
-    was_visible_to_all = topic.visibility in OPEN_VISIBILITIES
-    for name in ("title", "description", "language", "visibility"):
-        if name in fields:
-            setattr(topic, name, fields[name])
-    topic.full_clean()
-    # Cached pages and feeds are keyed on the content stamp: what they show changed.
-    topic.content_changed_at = timezone.now()
-    topic.save()
-    if was_visible_to_all != (topic.visibility in OPEN_VISIBILITIES):
-        # Other topics' cards name this one as the origin of their rescoops, or stop to.
-        Topic.objects.filter(posts__origin__topic=topic).update(
-            content_changed_at=topic.content_changed_at
-        )
-    return topic
-
-
-def parse_tag_names(raw: str | Iterable[str]) -> list[str]:
-    """Split "a, b; c" (or a list) into distinct, trimmed names, first spelling wins."""
-    items = raw.replace(";", ",").split(",") if isinstance(raw, str) else list(raw)
-    seen: dict[str, str] = {}
-    for item in items:
-        name = " ".join(item.split()).strip(" .#")[:100]
-        slug = Tag.slug_for(name)
-        if name and slug and slug not in seen:
-            seen[slug] = name
-    return list(seen.values())
-
-
-def get_or_create_tags(names: Sequence[str]) -> list[Tag]:
-    by_slug = {Tag.slug_for(name): name for name in names}
-    existing = {tag.slug: tag for tag in Tag.objects.filter(slug__in=by_slug)}
-    missing = [Tag(name=name, slug=slug) for slug, name in by_slug.items() if slug not in existing]
-    if missing:
-        Tag.objects.bulk_create(missing, ignore_conflicts=True)
-        existing = {tag.slug: tag for tag in Tag.objects.filter(slug__in=by_slug)}
-    return [existing[slug] for slug in by_slug]
-
-
-def set_tags(post: Post, names: str | Iterable[str]) -> None:
-    tags = get_or_create_tags(parse_tag_names(names))
-    PostTag.objects.filter(post=post).exclude(tag__in=tags).delete()
-    have = set(PostTag.objects.filter(post=post).values_list("tag_id", flat=True))
-    PostTag.objects.bulk_create(
-        [PostTag(post=post, tag=tag, topic_id=post.topic_id) for tag in tags if tag.pk not in have]
-    )
-    # Cached cards are keyed on updated_at: a change of tags must move it.
-    Post.objects.filter(pk=post.pk).update(updated_at=timezone.now())
-
-
-# Action paths share the post's URL prefix: a post's slug must never be one of them.
-RESERVED_SLUGS = {"edit", "delete", "pin", "rescoop", "comment", "comments", "refetch", "card"}
-
-
-def post_slug(title: str) -> str:
-    slug = slugify(title)[:80].strip("-") or "post"
-    return f"{slug}-post" if slug in RESERVED_SLUGS else slug
 
 
 @transaction.atomic
@@ -162,29 +81,16 @@ def create_post(
         check_can_curate(by, topic)
         # A contributor's "pinned" is ignored, whichever form or API sent it (access.py).
         pinned = pinned and can_pin(by, topic)
-    title = " ".join(title.split())
-    if not title:
-        raise ValidationError({"title": _("A post needs a title.")})
-    from glaneur.ingest.urlnorm import normalize_url
-
-    normalized = normalize_url(url) if url else ""
-    if normalized:
-        existing = Post.objects.filter(topic=topic, normalized_url=normalized).first()
-        if existing is not None:
-            raise DuplicatePost(existing)
-    post = Post.objects.create(
+    post = Post(
         topic=topic,
         url=url,
-        normalized_url=normalized,
-        title=title[:500],
-        slug=post_slug(title),
-        summary=summary.strip(),
-        insight=insight.strip(),
-        insight_html=render_markdown(insight) if insight.strip() else "",
+        title=title,
+        summary=summary,
+        insight=insight,
         image_url=image_url,
-        site_name=site_name[:200],
-        author=author[:200],
-        via=via[:200],
+        site_name=site_name,
+        author=author,
+        via=via,
         source_published_at=source_published_at,
         curated_at=curated_at or timezone.now(),
         curated_by=by,
@@ -192,25 +98,16 @@ def create_post(
         status=status,
         publish_at=publish_at,
         import_key=import_key,
-        rescooped_from=rescooped_from[:200],
+        rescooped_from=rescooped_from,
         historical_views=historical_views,
-        edited_fields=_set_by_person(
-            title=title if title != url else "",
-            summary=summary.strip(),
-            image_url=image_url,
-            site_name=site_name,
-            author=author,
-            source_published_at=source_published_at,
-        ),
     )
+    shape_post(post)
+    _check_unique_url(post)
+    mark_set_by_person(post, typed_fields(post))
+    post.save(force_insert=True)
     if tags:
         set_tags(post, tags)
     return post
-
-
-def _set_by_person(**values: object) -> list[str]:
-    """The extraction-filled fields given a value when the post was made."""
-    return [name for name in PERSON_WINS_FIELDS if values.get(name)]
 
 
 class DuplicatePost(ValidationError):
@@ -221,15 +118,17 @@ class DuplicatePost(ValidationError):
         super().__init__(_("This page is already in the topic."), code="duplicate")
 
 
-# Fields the fetch fills while empty; once a person set one, extraction never writes it.
-PERSON_WINS_FIELDS = (
-    "title", "summary", "image_url", "site_name", "author", "source_published_at",
-)  # fmt: skip
-
-EDITABLE_FIELDS = (
-    "title", "url", "summary", "insight", "image_url", "site_name", "author",
-    "source_published_at", "pinned",
-)  # fmt: skip
+def _check_unique_url(post: Post) -> None:
+    """Raise DuplicatePost when another post of the topic has the same normalised URL."""
+    if not post.normalized_url:
+        return
+    clash = (
+        Post.objects.filter(topic_id=post.topic_id, normalized_url=post.normalized_url)
+        .exclude(pk=post.pk)
+        .first()
+    )
+    if clash is not None:
+        raise DuplicatePost(clash)
 
 
 @transaction.atomic
@@ -242,48 +141,27 @@ def update_post(
         raise ValueError(f"not editable: {sorted(unknown)}")
     if "pinned" in fields and not can_pin(by, post.topic):
         del fields["pinned"]  # a contributor's "pinned" is ignored (access.py)
-    from glaneur.ingest.urlnorm import normalize_url
-
     # Locked and read again: only the fields given here are written, over the post as it is
     # now (a fetch or another person may have written others since the caller loaded it).
     current = Post.objects.select_for_update().filter(pk=post.pk).first()
     if current is None:
         raise ValidationError(_("This post no longer exists."))
     old_url = current.url
-    # Every field given is the person's choice, an empty one included ("no image").
-    post.edited_fields = sorted(
-        set(current.edited_fields or ()) | (set(fields) & set(PERSON_WINS_FIELDS))
-    )
     for name, value in fields.items():
         setattr(post, name, value)
-    saved = {*fields, "edited_fields", "updated_at"}
-    if "title" in fields:
-        post.title = " ".join(str(fields["title"]).split())
-        if not post.title:
-            raise ValidationError({"title": _("A post needs a title.")})
-        post.slug = post_slug(post.title)
-        saved.add("slug")
-    if "insight" in fields:
-        post.insight = str(fields["insight"]).strip()
-        post.insight_html = render_markdown(post.insight) if post.insight else ""
-        saved.add("insight_html")
+    saved = shape_post(post, fields) | {"edited_fields", "updated_at"}
     if "url" in fields:
-        post.normalized_url = normalize_url(post.url) if post.url else ""
-        saved.add("normalized_url")
-        clash = (
-            Post.objects.filter(topic_id=post.topic_id, normalized_url=post.normalized_url)
-            .exclude(pk=post.pk)
-            .first()
-        )
-        if post.normalized_url and clash is not None:
-            raise DuplicatePost(clash)
+        _check_unique_url(post)
+    # Every field given is the person's choice, an empty one included ("no image").
+    post.edited_fields = current.edited_fields
+    mark_set_by_person(post, fields)
     if post.url and post.url != old_url:
         # Another page: read it (what the person set stays; the rest comes from the new page).
         post.state, post.state_error, post.fetch_attempts = Post.State.QUEUED, "", 0
         saved |= {"state", "state_error", "fetch_attempts"}
-        from glaneur.ingest.services import enqueue_fetch
+        from .pipeline import enqueue_read
 
-        transaction.on_commit(lambda: enqueue_fetch(post.pk))
+        transaction.on_commit(lambda: enqueue_read(post.pk))
     post.save(update_fields=sorted(saved))
     if tags is not None:
         set_tags(post, tags)
@@ -347,11 +225,13 @@ def scoop_url(
     )
     post.state = Post.State.QUEUED
     post.save(update_fields=["state"])
-    from glaneur.ingest.services import attach_capture, enqueue_fetch
+    from glaneur.ingest.captures import attach_capture
+
+    from .pipeline import enqueue_read
 
     if capture_token:
-        attach_capture(post, capture_token)
-    transaction.on_commit(lambda: enqueue_fetch(post.pk))
+        attach_capture(post.pk, capture_token)
+    transaction.on_commit(lambda: enqueue_read(post.pk))
     return post
 
 
@@ -365,9 +245,9 @@ def refetch(post: Post, *, by: AnyUser | None) -> Post:
     post.state_error = ""
     post.fetch_attempts = 0
     post.save(update_fields=["state", "state_error", "fetch_attempts", "updated_at"])
-    from glaneur.ingest.services import enqueue_fetch
+    from .pipeline import enqueue_read
 
-    transaction.on_commit(lambda: enqueue_fetch(post.pk))
+    transaction.on_commit(lambda: enqueue_read(post.pk))
     return post
 
 
@@ -445,36 +325,3 @@ def rescoop(post: Post, into: Topic, *, by: User, insight: str = "") -> Post:
     copy.main_text = post.main_text
     copy.save(update_fields=["origin", "main_text"])
     return copy
-
-
-def add_member(topic: Topic, user: User, role: str, *, by: AnyUser) -> Membership:
-    """Give a user a role in the topic; only the owner may make or unmake owners."""
-    check_can_manage(by, topic)
-    current = Membership.objects.filter(user=user, topic=topic).first()
-    touches_owner = role == Membership.Role.OWNER or (
-        current is not None and current.role == Membership.Role.OWNER
-    )
-    if touches_owner and role_of(by, topic) != Membership.Role.OWNER:
-        raise PermissionDenied(_("Only the topic's owner may change who owns it."))
-    other_owners = Membership.objects.filter(topic=topic, role=Membership.Role.OWNER).exclude(
-        user=user
-    )
-    demoting_owner = current is not None and current.role == Membership.Role.OWNER
-    if demoting_owner and role != Membership.Role.OWNER and not other_owners.exists():
-        raise ValidationError(_("A topic keeps at least one owner."))
-    membership, _created = Membership.objects.update_or_create(
-        user=user, topic=topic, defaults={"role": role}
-    )
-    return membership
-
-
-def remove_member(topic: Topic, user: User, *, by: AnyUser) -> None:
-    """Take a user's role away; the last owner cannot be removed."""
-    current = Membership.objects.filter(user=user, topic=topic).first()
-    if current is None:
-        return
-    if current.role == Membership.Role.OWNER:
-        add_member(topic, user, Membership.Role.EDITOR, by=by)  # same owner rules
-    else:
-        check_can_manage(by, topic)
-    Membership.objects.filter(user=user, topic=topic).delete()

@@ -27,9 +27,7 @@ from . import access, queries, services
 from .bookmarklet import bookmarklet
 from .forms import PostForm, RescoopForm, TopicForm
 from .models import Membership, Post, Topic
-
-POST_FIELDS = ("title", "url", "summary", "insight", "image_url", "site_name", "author",
-               "source_published_at", "pinned")  # fmt: skip
+from .posts import EDITABLE_FIELDS
 
 
 def _topic_for(request: HtmxHttpRequest, slug: str) -> Topic:
@@ -194,7 +192,7 @@ def _save_post_form(
     if not form.is_valid():
         return None
     # "pinned" is in the form only for who may pin (create_post / update_post ignore it else).
-    data = {name: form.cleaned_data[name] for name in POST_FIELDS if name in form.fields}
+    data = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.fields}
     try:
         if post is None:
             post = services.create_post(

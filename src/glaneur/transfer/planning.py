@@ -10,14 +10,14 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from glaneur.audience.models import Comment
-from glaneur.curation.markup import render_markdown
 from glaneur.curation.models import Post, Topic
-from glaneur.curation.services import RESERVED_SLUGS, parse_tag_names, post_slug
-from glaneur.ingest.urlnorm import normalize_url
+from glaneur.curation.posts import SHAPED_FIELDS, mark_set_by_person, shape_post, typed_fields
+from glaneur.curation.tags import parse_tag_names
 
 from .errors import ImportFailed
 from .fields import decode_fields
@@ -83,22 +83,21 @@ def plan_post(
 ) -> Planned | None:
     item, line = record.item, record.line
     values = decode_fields(Post, record.fields, post_fields, item=item, line=line)
-    title = " ".join(str(values.get("title") or "").split())
-    if not title:
-        raise ImportFailed(_("the post has no title"), item=item, line=line)
-    url = str(values.get("url") or "")
-    normalized = normalize_url(url) if url else ""
-    key = record.key or ("" if normalized else _text_post_key(title, values))
-    if existing.has(key, normalized):
-        return None
-    existing.add(key, normalized)
     post = Post(**values)
-    post.title = title[:500]
-    post.normalized_url = normalized
+    # Title and URL first: they say whether the post is already there.
+    try:
+        written = shape_post(post, ("title", "url"), keep_slug=True)
+    except ValidationError as exc:
+        raise ImportFailed(_("the post has no title"), item=item, line=line) from exc
+    key = record.key or ("" if post.normalized_url else _text_post_key(post.title, values))
+    if existing.has(key, post.normalized_url):
+        return None
+    existing.add(key, post.normalized_url)
+    shape_post(post, set(SHAPED_FIELDS) - written)
+    if "edited_fields" not in values:
+        # A file that does not say which fields a person set: all it gives, as in a form.
+        mark_set_by_person(post, typed_fields(post))
     post.import_key = key
-    if not post.slug or post.slug in RESERVED_SLUGS:
-        post.slug = post_slug(post.title)
-    post.insight_html = render_markdown(post.insight) if post.insight.strip() else ""
     comments = []
     for n, comment in enumerate(record.comments, start=1):
         comment_values = decode_fields(
