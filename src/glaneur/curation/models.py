@@ -249,3 +249,26 @@ class WorkerProcess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.host}:{self.pid})"
+
+
+class PostStep(models.Model):
+    """How one step of the pipeline went for one post, after the page was read (whose
+    outcome is ``Post.state``): search indexing now, NLP and federation next. A failed step
+    keeps its reason and can be run again alone (``pipeline.retry_step``)."""
+
+    class State(models.TextChoices):
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="steps")
+    name = models.CharField(max_length=20)
+    state = models.CharField(max_length=10, choices=State.choices)
+    error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "name"], name="poststep_unique")]
+        indexes = [models.Index(fields=["name", "state"], name="poststep_name_state")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}:{self.name}={self.state}"

@@ -11,11 +11,16 @@ Curation owns the post's state; ingest reads the page and reports how it went
 2. The post is ready: ``events.posts_ready`` (NLP subscribes), and, like every change,
    ``events.posts_changed`` (search indexing subscribes).
 3. Publication, by a person, the scheduler, an import or a rescoop: ``events.posts_published``.
+
+Each later step (``register_step``: search's ``index`` now) records how it went for each post
+(``PostStep``: done, or failed with its reason) and can be run again alone (``retry_step``,
+``glaneur retry-step``); no step deletes what a person wrote.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -26,10 +31,12 @@ from django.utils.translation import gettext as _
 from glaneur.ingest.urlnorm import normalize_url
 
 from . import events
-from .models import Post
+from .models import Post, PostStep
 
 if TYPE_CHECKING:
     from glaneur.ingest.extract import Article
+
+    from .access import AnyUser
 
 logger = logging.getLogger(__name__)
 
@@ -162,3 +169,46 @@ def give_up(post_id: int) -> None:
         fetched_at=timezone.now(),
         updated_at=timezone.now(),
     )
+
+
+# The steps after the read, by name: how to run one again for some posts (``retry_step``).
+_steps: dict[str, Callable[[list[int]], object]] = {}
+
+
+def register_step(name: str, rerun: Callable[[list[int]], object]) -> None:
+    """Declare a step of the pipeline (from its app's ``ready``)."""
+    _steps[name] = rerun
+
+
+def step_names() -> list[str]:
+    return ["read", *sorted(_steps)]
+
+
+def record_step(name: str, post_ids: Iterable[int], *, error: str = "") -> None:
+    """Write how step ``name`` went for these posts (one statement; posts gone are skipped)."""
+    ids = sorted(set(post_ids))
+    if not ids:
+        return
+    now = timezone.now()
+    state = PostStep.State.FAILED if error else PostStep.State.DONE
+    alive = Post.objects.filter(pk__in=ids).values_list("pk", flat=True)
+    PostStep.objects.bulk_create(
+        [PostStep(post_id=pk, name=name, state=state, error=error, updated_at=now) for pk in alive],
+        update_conflicts=True,
+        unique_fields=["post", "name"],
+        update_fields=["state", "error", "updated_at"],
+    )
+
+
+def retry_step(post: Post, name: str, *, by: AnyUser | None) -> None:
+    """Run one step again for one post, alone (``read`` fetches the page again)."""
+    from .services import check_can_edit_post, refetch
+
+    if name == "read":
+        refetch(post, by=by)
+        return
+    if name not in _steps:
+        raise ValueError(f"unknown step {name!r}; steps: {', '.join(step_names())}")
+    if by is not None:
+        check_can_edit_post(by, post)
+    _steps[name]([post.pk])

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # Who may see and change what is decided in access.py; re-exported for the callers.
+from . import events
 from .access import CURATOR_ROLES as CURATOR_ROLES
 from .access import EDITOR_ROLES as EDITOR_ROLES
 from .access import authenticated as authenticated
@@ -255,6 +256,7 @@ def publish(post: Post, *, by: AnyUser | None, at: datetime | None = None) -> Po
     """Publish now, or schedule for ``at``; ``by=None`` is the scheduler."""
     if by is not None:
         check_can_edit_post(by, post)
+    was_published = post.status == Post.Status.PUBLISHED
     if at is not None and at > timezone.now():
         post.status, post.publish_at = Post.Status.SCHEDULED, at
     else:
@@ -262,6 +264,8 @@ def publish(post: Post, *, by: AnyUser | None, at: datetime | None = None) -> Po
         # The stream is ordered by curation date: a draft published today is today's news.
         post.curated_at = timezone.now()
     post.save(update_fields=["status", "publish_at", "curated_at", "updated_at"])
+    if post.status == Post.Status.PUBLISHED and not was_published:
+        events.published([post.pk], how="person" if by is not None else "scheduler")
     return post
 
 
@@ -278,13 +282,17 @@ def publish_due_posts(now: datetime | None = None) -> int:
     due = Post.objects.filter(status=Post.Status.SCHEDULED, publish_at__lte=now)
     count = 0
     for post in due.only("pk", "publish_at"):
-        Post.objects.filter(pk=post.pk, status=Post.Status.SCHEDULED).update(
-            status=Post.Status.PUBLISHED,
-            curated_at=post.publish_at,
-            publish_at=None,
-            updated_at=now,
-        )
-        count += 1
+        with transaction.atomic():
+            won = Post.objects.filter(pk=post.pk, status=Post.Status.SCHEDULED).update(
+                status=Post.Status.PUBLISHED,
+                curated_at=post.publish_at,
+                publish_at=None,
+                updated_at=now,
+            )
+            if won:  # not published meanwhile by a person or another scheduler
+                events.changed([post.pk])
+                events.published([post.pk], how="scheduler")
+                count += 1
     return count
 
 

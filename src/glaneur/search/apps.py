@@ -7,8 +7,12 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from . import signals
+        from glaneur.curation.pipeline import register_step
 
-        # Search subscribes to curation's posts_changed event; its hourly merge of shards
-        # is in runtime.jobs with every other periodic job.
+        from . import signals
+        from .services import STEP, index_soon
+
+        # Search subscribes to curation's posts_changed event, and is the pipeline's
+        # "index" step; its hourly merge of shards is in runtime.jobs.
         signals.connect()
+        register_step(STEP, index_soon)

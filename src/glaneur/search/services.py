@@ -20,7 +20,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext
 
+from glaneur.curation import pipeline
 from glaneur.curation.models import Post, PostTag
 
 from . import analysis
@@ -31,6 +33,7 @@ from .queries import SearchHit, SearchPage, search
 logger = logging.getLogger(__name__)
 
 CHUNK = 500
+STEP = "index"  # this app's step of the post pipeline (curation.pipeline.register_step)
 
 __all__ = [
     "PostText",
@@ -155,8 +158,18 @@ def index_posts(post_ids: Iterable[int]) -> None:
     ids = sorted(set(post_ids))
     backend = get_backend()
     for chunk in _chunks(ids):
-        # A merge (``merge_shards``) may drop the shard these rows were routed to.
-        again_if_a_shard_went_away("indexing", partial(_index_chunk, backend, chunk))
+        try:
+            # A merge (``merge_shards``) may drop the shard these rows were routed to.
+            again_if_a_shard_went_away("indexing", partial(_index_chunk, backend, chunk))
+        except Exception as error:
+            pipeline.record_step(
+                STEP,
+                chunk,
+                error=gettext("The search index could not be updated (%(error)s).")
+                % {"error": error},
+            )
+            raise
+        pipeline.record_step(STEP, chunk)
 
 
 def _versions(chunk: list[int]) -> dict[int, object]:
