@@ -53,6 +53,11 @@ def clean_title(title: str) -> str:
     return " ".join(title.split())[: LIMITS["title"]]
 
 
+def url_key(url: str) -> str:
+    """The normalised URL a topic's duplicates are found by ("" without a URL)."""
+    return normalize_url(url) if url else ""
+
+
 def post_slug(title: str) -> str:
     slug = slugify(title)[:80].strip("-") or "post"
     return f"{slug}-post" if slug in RESERVED_SLUGS else slug
@@ -76,7 +81,7 @@ def shape_post(
             post.slug = post_slug(post.title)
         written.add("slug")
     if "url" in given:
-        post.normalized_url = normalize_url(post.url) if post.url else ""
+        post.normalized_url = url_key(post.url)
         written.add("normalized_url")
     if "summary" in given:
         post.summary = str(post.summary).strip()

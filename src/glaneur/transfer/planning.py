@@ -10,13 +10,18 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from glaneur.audience.models import Comment
 from glaneur.curation.models import Post, Topic
-from glaneur.curation.posts import SHAPED_FIELDS, mark_set_by_person, shape_post, typed_fields
+from glaneur.curation.posts import (
+    clean_title,
+    mark_set_by_person,
+    shape_post,
+    typed_fields,
+    url_key,
+)
 from glaneur.curation.tags import parse_tag_names
 
 from .errors import ImportFailed
@@ -83,17 +88,17 @@ def plan_post(
 ) -> Planned | None:
     item, line = record.item, record.line
     values = decode_fields(Post, record.fields, post_fields, item=item, line=line)
-    post = Post(**values)
-    # Title and URL first: they say whether the post is already there.
-    try:
-        written = shape_post(post, ("title", "url"), keep_slug=True)
-    except ValidationError as exc:
-        raise ImportFailed(_("the post has no title"), item=item, line=line) from exc
-    key = record.key or ("" if post.normalized_url else _text_post_key(post.title, values))
-    if existing.has(key, post.normalized_url):
+    # Title and URL first, without a Post: they say whether the post is already there.
+    title = clean_title(str(values.get("title") or ""))
+    if not title:
+        raise ImportFailed(_("the post has no title"), item=item, line=line)
+    normalized = url_key(str(values.get("url") or ""))
+    key = record.key or ("" if normalized else _text_post_key(title, values))
+    if existing.has(key, normalized):
         return None
-    existing.add(key, post.normalized_url)
-    shape_post(post, set(SHAPED_FIELDS) - written)
+    existing.add(key, normalized)
+    post = Post(**values)
+    shape_post(post, keep_slug=True)
     if "edited_fields" not in values:
         # A file that does not say which fields a person set: all it gives, as in a form.
         mark_set_by_person(post, typed_fields(post))
