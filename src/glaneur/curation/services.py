@@ -74,6 +74,7 @@ def create_post(
     rescooped_from: str = "",
     historical_views: int = 0,
     check: bool = True,
+    published_by: str = "person",
 ) -> Post:
     """Save a post typed by a curator (or imported); ``check=False`` only for trusted imports."""
     if check:
@@ -108,6 +109,8 @@ def create_post(
     post.save(force_insert=True)
     if tags:
         set_tags(post, tags)
+    if post.status == Post.Status.PUBLISHED:
+        events.published([post.pk], how=published_by)
     return post
 
 
@@ -223,6 +226,7 @@ def scoop_url(
         tags=tags,
         status=Post.Status.SCHEDULED if publish_at else status,
         publish_at=publish_at,
+        published_by="scoop",
     )
     post.state = Post.State.QUEUED
     post.save(update_fields=["state"])
@@ -328,6 +332,7 @@ def rescoop(post: Post, into: Topic, *, by: User, insight: str = "") -> Post:
         site_name=post.site_name,
         author=post.author,
         source_published_at=post.source_published_at,
+        published_by="rescoop",
     )
     copy.origin = post
     copy.main_text = post.main_text

@@ -410,8 +410,16 @@ def _link_comment_refs(plans: list[Planned]) -> None:
 
 
 def index_posts(post_ids: Iterable[int]) -> None:
-    """Tell the pipeline the imported posts changed (bulk inserts send no model signals):
-    search indexes them in the worker."""
+    """Tell the pipeline about the imported posts (bulk inserts send no model signals):
+    they changed (search indexes them in the worker), and those published were published
+    by an import."""
     from glaneur.curation import events
 
-    events.changed(post_ids)
+    ids = list(post_ids)
+    events.changed(ids)
+    published: list[int] = []
+    for start in range(0, len(ids), BATCH):  # a bounded IN (SQLite's variable limit)
+        chunk = ids[start : start + BATCH]
+        rows = Post.objects.filter(pk__in=chunk, status=Post.Status.PUBLISHED)
+        published += rows.values_list("pk", flat=True)
+    events.published(published, how="import")
