@@ -154,6 +154,32 @@ def by_scoopit_page(tmp_path: Path) -> Post:
     return only_post(Topic.objects.get(title="Veille unique"))
 
 
+def by_scoopit_text(tmp_path: Path) -> Post:
+    """A text capture (copied from the browser) carries no links nor site names."""
+    capture = f"""Veille texte
+12 views | +1 today
+Follow
+Veille texte
+Your new post is loading...
+
+Scooped by Cap Métiers NA
+March 26, 2019 11:26 AM
+Scoop.it!
+
+{TITLE}
+
+{TITLE} | Veille texte | Scoop.it
+{SUMMARY}
+Cap Métiers NA's insight:
+{INSIGHT}
+No comment yet.
+"""
+    path = tmp_path / "capture.txt"
+    path.write_text(capture, encoding="utf-8")
+    call_command("import_scoopit", str(path), verbosity=0, stdout=io.StringIO())
+    return only_post(Topic.objects.get(title="Veille texte"))
+
+
 def by_rescoop(original: Post) -> Post:
     into = make_topic(original.topic.owner, title="Reprises")
     return services.rescoop(original, into, by=original.topic.owner, insight=INSIGHT)
@@ -180,6 +206,8 @@ def test_every_write_path_gives_the_same_post(curator: Any, tmp_path: Path) -> N
     assert 'href="https://example.org/f"' in reference["insight_html"]
     for path, found in shapes.items():
         assert found == reference, path
+    from_text = shape(by_scoopit_text(tmp_path))
+    assert from_text == {**reference, "normalized_url": "", "site_name": ""}
 
 
 def test_the_fill_from_extraction_cleans_the_title_as_any_write(topic: Topic) -> None:
