@@ -32,6 +32,7 @@ from glaneur.ingest.urlnorm import normalize_url
 
 from . import events
 from .models import Post, PostStep
+from .posts import apply_extracted
 
 if TYPE_CHECKING:
     from glaneur.ingest.extract import Article
@@ -123,26 +124,22 @@ def _record(
 
 
 def _filled_fields(post: Post, article: Article) -> list[str]:
-    """Apply the article to ``post`` (read fresh, under lock); returns the fields changed."""
-    from .services import PERSON_WINS_FIELDS, post_slug
+    """Apply the article to ``post`` (read fresh, under lock); returns the fields changed.
 
-    edited = set(post.edited_fields or ())
-    before = {name: getattr(post, name) for name in (*PERSON_WINS_FIELDS, *OWNED, "slug")}
-    # Extraction fills what is empty (or the URL placeholder, for the title), and never a
-    # field a person set (Post.edited_fields).
-    if "title" not in edited and post.title in ("", post.url) and article.title:
-        post.title = article.title[:500]
-        post.slug = post_slug(post.title)
-    proposed = {
-        "summary": article.summary,
-        "image_url": article.image_urls[0] if article.image_urls else "",
-        "site_name": article.site_name[:200],
-        "author": article.author[:200],
-        "source_published_at": article.published_at,
-    }
-    for name, value in proposed.items():
-        if name not in edited and not getattr(post, name) and value:
-            setattr(post, name, value)
+    What a person may set is filled only while empty and never set by a person, shaped as
+    any write (``posts.apply_extracted``); what the pipeline owns is written every time."""
+    changed = apply_extracted(
+        post,
+        {
+            "title": article.title,
+            "summary": article.summary,
+            "image_url": article.image_urls[0] if article.image_urls else "",
+            "site_name": article.site_name,
+            "author": article.author,
+            "source_published_at": article.published_at,
+        },
+    )
+    before = {name: getattr(post, name) for name in OWNED}
     post.image_candidates = article.image_urls
     post.language = article.language[:8]
     post.main_text = article.text
@@ -155,7 +152,7 @@ def _filled_fields(post: Post, article: Article) -> list[str]:
         )
         if canonical and not taken:
             post.normalized_url = canonical
-    return [name for name, value in before.items() if getattr(post, name) != value]
+    return [*changed, *(name for name, value in before.items() if getattr(post, name) != value)]
 
 
 def give_up(post_id: int) -> None:
