@@ -6,7 +6,7 @@ import time
 
 from django_tasks import task
 
-from glaneur.runtime import queues
+from glaneur import queues
 
 
 @task(queue_name=queues.MAIL)

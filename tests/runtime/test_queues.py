@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django_tasks_db.models import DBTaskResult
 
+from glaneur import queues
 from glaneur.curation.models import Post
 from glaneur.curation.services import scoop_url
-from glaneur.runtime import queues
 from glaneur.runtime.management.commands.worker import lanes
 from glaneur.search.tasks import index_posts
 from tests.processes import child_env, glaneur_process, run_glaneur

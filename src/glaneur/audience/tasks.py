@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from glaneur.runtime import queues
+from glaneur import queues
 
 from . import digests, issues
 

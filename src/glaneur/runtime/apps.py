@@ -8,3 +8,11 @@ class RuntimeConfig(AppConfig):
 
     name = "glaneur.runtime"
     verbose_name = _("Runtime")
+
+    def ready(self) -> None:
+        from glaneur.curation.pipeline import give_up
+
+        from .workers import on_abandoned
+
+        # A page whose reading killed its worker several times ends failed, with a reason.
+        on_abandoned("glaneur.curation.tasks.read_post", give_up)

@@ -16,7 +16,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from glaneur.runtime import queues
+from glaneur import queues
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -252,7 +252,7 @@ CACHES = {
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("GLANEUR_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-        # One queue per kind of work (glaneur.runtime.queues).
+        # One queue per kind of work (glaneur.queues).
         "QUEUES": queues.ALL,
     }
 }

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands.db_worker import Worker
 
-from glaneur.runtime import queues
+from glaneur import queues
 from glaneur.runtime.scheduler import run_due, start_thread
 from glaneur.runtime.workers import forget, start_heartbeat
 

@@ -1,4 +1,6 @@
-"""The task queues, one per kind of work, so that a burst of one kind never delays another.
+"""The task queues, one per kind of work, so that a burst of one kind never delays another
+(a plain module every app may import: the runtime app depends on the others, never the
+reverse).
 
 ``glaneur worker`` takes every queue, in lanes: each lane is a loop of its own (a thread),
 so a scoop waits for no newsletter, no reindex and no import. ``glaneur worker --queue
