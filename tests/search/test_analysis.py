@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from glaneur.search import analysis
+from glaneur.search import analysis, lemmas
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,12 @@ def test_language_of_post_codes() -> None:
     assert analysis.language_of("en-GB") == "en"
     assert analysis.language_of("fr") == "fr"
     assert analysis.language_of("") == "fr"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_lemma_file_holds_spacys_tables(language: str) -> None:
+    tables = lemmas.table(language, analysis.fold)
+    sample = list(tables.items())[::97]
+    assert len(sample) > 300
+    assert [lemmas.lookup(form, language) for form, _ in sample] == [lemma for _, lemma in sample]
+    assert lemmas.lookup("xylophonerie", language) is None

@@ -8,23 +8,22 @@ does not join "emploi" and "emplois"). Measured on this data (see bench/search.p
 table lacks ("creee") are looked up again by their accent-folded spelling.
 
 Lemmas come from the lookup tables of ``spacy-lookups-data`` (the data of spaCy's
-``lookup`` lemmatiser), read once per process, lazily: a context-free table lets one word
-be normalised once and cached, which is what makes indexing a million posts possible
-(the model's rule lemmatiser needs the tagger and runs at ~15k words/s here).
+``lookup`` lemmatiser), looked up word by word in a file written from them once
+(`glaneur.search.lemmas`), so that no process holds the whole tables: a context-free table
+lets one word be normalised once and cached, which is what makes indexing a million posts
+possible (the model's rule lemmatiser needs the tagger and runs at ~15k words/s here).
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
-import time
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-logger = logging.getLogger(__name__)
+from glaneur.search import lemmas
 
 # Letters and digits; apostrophes and hyphens split words, so "l’emploi" gives "l", "emploi"
 # for documents and queries alike.
@@ -56,54 +55,7 @@ def language_of(code: str | None) -> str:
     return ENGLISH if (code or "").lower().startswith("en") else FRENCH
 
 
-class _Lemmas:
-    """spaCy's lemma lookup table for one language, plus a second table keyed by the
-    accent-folded spelling for the forms people type without accents."""
-
-    def __init__(self, language: str) -> None:
-        started = time.perf_counter()
-        from spacy.util import load_language_data, registry
-
-        raw: Any = {}
-        try:
-            raw = load_language_data(registry.lookups.get(language)["lemma_lookup"])
-        except Exception:  # missing package or table: stems alone still work
-            logger.exception("no lemma table for %s: stemming without lemmas", language)
-        self.exact: dict[str, str] = {}
-        for form, lemma in raw.items():
-            value = lemma[0] if isinstance(lemma, list) else lemma
-            if isinstance(value, str) and form.islower():
-                self.exact[form] = value
-        self.folded: dict[str, str] = {}
-        conflicts: set[str] = set()
-        for form, lemma in self.exact.items():
-            key = fold(form)
-            if key == form or key in self.exact or key in conflicts:
-                continue
-            if self.folded.setdefault(key, lemma) != lemma:
-                conflicts.add(key)
-                del self.folded[key]
-        logger.info(
-            "loaded %d %s lemmas in %.2fs", len(self.exact), language, time.perf_counter() - started
-        )
-
-    def lemma(self, word: str) -> str:
-        return self.exact.get(word) or self.folded.get(word) or word
-
-
-_lock = threading.Lock()
-_tables: dict[str, _Lemmas] = {}
 _local = threading.local()  # PyStemmer's stemmers are not thread-safe: one per thread
-
-
-def _lemmas(language: str) -> _Lemmas:
-    table = _tables.get(language)
-    if table is None:
-        with _lock:
-            table = _tables.get(language)
-            if table is None:
-                table = _tables[language] = _Lemmas(language)
-    return table
 
 
 def _stemmer(language: str) -> Any:
@@ -126,7 +78,7 @@ def normalise_word(word: str, language: str = FRENCH) -> str:
     lower = word.lower()
     if lower.isdigit():
         return lower
-    lemma = _lemmas(language).lemma(lower)
+    lemma = lemmas.lookup(lower, language) or lower
     return fold(_stemmer(language).stemWord(lemma))
 
 
@@ -159,6 +111,7 @@ def topic_key(topic_id: int) -> str:
 
 
 def warm_up() -> None:
-    """Load both lemma tables now (a worker or a benchmark, before timing anything)."""
+    """Open the lemma file now, writing it if missing (a worker or a benchmark, before
+    timing anything)."""
     for language in LANGUAGES:
         normalise_word("emplois", language)
