@@ -90,7 +90,3 @@ def html_to_text(html: str) -> str:
 def html_to_markdown(html: str) -> str:
     """Markdown keeping paragraphs, links, bold, italics and lists (an insight's form)."""
     return _convert(html, markdown=True)
-
-
-def looks_like_html(text: str) -> bool:
-    return bool(re.search(r"<(?:p|br|div|a|b|i|em|strong|ul|ol|li|span|h[1-6])\b", text, re.I))
