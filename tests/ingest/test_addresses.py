@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from glaneur.ingest.addresses import parse_ip_literal, refusal
-from glaneur.ingest.fetch import FetchError, check_address
+from glaneur.ingest.connections import check_address
+from glaneur.ingest.fetch_errors import FetchError
 
 REFUSED = [
     "0.0.0.0",  # noqa: S104 (a host to refuse, not a bind)

@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from glaneur.ingest.fetch import FetchError, FetchResult
+from glaneur.ingest.fetch import FetchResult
+from glaneur.ingest.fetch_errors import FetchError
 from glaneur.ingest.management.commands import extract as extract_command
 from glaneur.ingest.management.commands.extract import Command
 

@@ -14,7 +14,9 @@ import pytest
 import requests.adapters
 from django.utils import translation
 
-from glaneur.ingest.fetch import FetchError, FetchResult, fetch, resolve_and_check
+from glaneur.ingest.connections import resolve_and_check
+from glaneur.ingest.fetch import FetchResult, fetch
+from glaneur.ingest.fetch_errors import FetchError
 from tests.ingest.fixture_server import (
     FIXTURES,
     PDF_TEXT,

@@ -40,11 +40,12 @@ topic = Topic.objects.get(slug=%(slug)r)
 post = Post.objects.filter(topic=topic).first()
 client = Client(HTTP_HOST="localhost")
 client.force_login(get_user_model().objects.get(pk=topic.owner_id))
+search_topic = reverse("search:topic-search", kwargs={"slug": topic.slug})
 answers = [
     client.get(reverse("curation:topic", kwargs={"slug": topic.slug})).status_code,
     client.get(post.get_absolute_url()).status_code,
     client.get(reverse("search:search"), {"q": "emplois"}).status_code,
-    client.get(reverse("search:topic-search", kwargs={"slug": topic.slug}), {"q": "emploi"}).status_code,
+    client.get(search_topic, {"q": "emploi"}).status_code,
     client.post(
         reverse("curation:post-create", kwargs={"slug": topic.slug}),
         {"title": "Des emplois à Limoges", "url": "https://a.test/emplois", "summary": "",

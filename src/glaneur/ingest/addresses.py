@@ -1,9 +1,9 @@
 """Which IP addresses the fetcher may connect to, and how a host becomes addresses.
 
-``ingest.fetch`` asks here and words the refusals. Only globally
+``ingest.connections`` asks here and words the refusals. Only globally
 routable unicast addresses pass. IPv6 forms that carry an IPv4 address (mapped,
 compatible, 6to4, NAT64) are judged by the address they carry; Teredo is always refused.
-The labels are marked for translation; ``ingest.fetch`` translates them when it words
+The labels are marked for translation; ``ingest.connections`` translates them when it words
 its error.
 """
 

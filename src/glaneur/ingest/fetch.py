@@ -17,33 +17,29 @@ exact ``host:port`` pairs (host as written in the URL).
 
 from __future__ import annotations
 
-import contextlib
-import email.utils
 import ipaddress
-import math
-import socket
-import threading
 import time
 from collections.abc import Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
 from django.conf import settings
 from django.utils.translation import gettext
-from requests.adapters import DEFAULT_POOLBLOCK, HTTPAdapter
-from requests.structures import CaseInsensitiveDict
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress, filter_host
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from glaneur.ingest.addresses import IPAddress, lookup, parse_ip_literal, refusal
 from glaneur.ingest.challenge import detect_challenge
+from glaneur.ingest.connections import (
+    PinnedAdapter,
+    Watchdog,
+    current_watchdog,
+    is_allow_listed,
+    refuse_if_blocked,
+    resolve_within,
+)
+from glaneur.ingest.fetch_errors import FetchError, from_transport_error, http_error, timeout_error
 
 DEFAULT_ACCEPT = ("text/html", "application/xhtml+xml", "application/pdf")
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -61,186 +57,6 @@ class FetchResult:
     body: bytes
     headers: dict[str, str]  # response headers (lower-case names)
     redirects: list[str] = field(default_factory=list)  # the URLs visited before the final one
-
-
-class FetchError(Exception):
-    """Why a fetch failed: ``code`` for programs, ``reason`` (translated) for curators."""
-
-    def __init__(
-        self,
-        code: str,
-        reason: str,
-        *,
-        transient: bool = False,
-        status: int | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
-        self.transient = transient
-        self.status = status
-        self.retry_after = retry_after
-
-    def __repr__(self) -> str:
-        return f"FetchError({self.code!r}, {self.reason!r}, transient={self.transient})"
-
-
-def check_address(ip: IPAddress) -> None:
-    """Raise FetchError("blocked_address") unless ``ip`` is globally routable unicast."""
-    _refuse_if_blocked(ip, host=None)
-
-
-def _refuse_if_blocked(ip: IPAddress, host: str | None) -> None:
-    label = refusal(ip)
-    if label is None:
-        return
-    values = {"host": host, "address": ip, "kind": gettext(label)}
-    if host is None or host == str(ip):
-        reason = gettext(
-            "Glaneur refuses to fetch from %(address)s: it is not a public address (%(kind)s)."
-        )
-    else:
-        reason = gettext(
-            "Glaneur refuses to fetch from %(host)s: it leads to %(address)s, which is not a "
-            "public address (%(kind)s)."
-        )
-    raise FetchError("blocked_address", reason % values)
-
-
-def _is_allow_listed(host: str, port: int) -> bool:
-    written = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    return any(entry.strip().lower() == written for entry in settings.GLANEUR_FETCH_ALLOW)
-
-
-def resolve_and_check(host: str, port: int) -> list[str]:
-    """Resolve ``host`` and return its addresses; refuse if any of them is not allowed."""
-    return _resolve_and_check(host, port, float(settings.GLANEUR_FETCH_TIMEOUT))
-
-
-def _resolve_and_check(host: str, port: int, timeout: float) -> list[str]:
-    host = host.strip("[]").lower()
-    try:
-        literal = parse_ip_literal(host)
-    except ValueError:
-        raise FetchError(
-            "bad_url", gettext("%(host)s is not a valid host name or address.") % {"host": host}
-        ) from None
-    failed = gettext("The name %(host)s could not be found (DNS): check the address.")
-    try:
-        addresses = [literal] if literal is not None else lookup(host, port, timeout)
-    except TimeoutError:
-        raise _timeout() from None
-    except socket.gaierror as exc:
-        transient = exc.errno == socket.EAI_AGAIN
-        raise FetchError("dns", failed % {"host": host}, transient=transient) from exc
-    except (UnicodeError, OSError) as exc:
-        raise FetchError("dns", failed % {"host": host}) from exc
-    if not _is_allow_listed(host, port):
-        for ip in addresses:
-            _refuse_if_blocked(ip, host)
-    return [str(ip) for ip in addresses]
-
-
-class _Watchdog:
-    """Shuts the fetch's sockets down at its deadline: a server that drips one byte at a
-    time never trips a per-read timeout, but a shut socket ends any blocked read."""
-
-    def __init__(self, seconds: float) -> None:
-        self.fired = False
-        self._lock = threading.Lock()
-        self._sockets: list[socket.socket] = []
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> _Watchdog:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._timer.cancel()
-
-    def watch(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._sockets.append(sock)
-            if self.fired:
-                _shutdown(sock)
-
-    def _fire(self) -> None:
-        with self._lock:
-            self.fired = True
-            for sock in self._sockets:
-                _shutdown(sock)
-
-
-def _shutdown(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):  # already closed
-        sock.shutdown(socket.SHUT_RDWR)
-
-
-_current_watchdog: ContextVar[_Watchdog | None] = ContextVar("glaneur_watchdog", default=None)
-
-
-def _watched(sock: socket.socket) -> socket.socket:
-    watchdog = _current_watchdog.get()
-    if watchdog is not None:
-        watchdog.watch(sock)
-    return sock
-
-
-class _WatchedHTTPConnection(HTTPConnection):
-    def _new_conn(self) -> socket.socket:
-        return _watched(super()._new_conn())
-
-
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def _new_conn(self) -> socket.socket:
-        return _watched(super()._new_conn())
-
-
-class _WatchedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _WatchedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
-
-
-class _PinnedAdapter(HTTPAdapter):
-    """Connects to the checked address; the URL's host stays the Host header, the SNI and
-    the certificate name. As requests-hardened's IPFilterAdapter, minus its own DNS lookup
-    (a second lookup could answer differently: DNS rebinding)."""
-
-    def __init__(self, host: str, address: str) -> None:
-        super().__init__(max_retries=0)
-        self._host = host
-        self._address = address
-
-    def init_poolmanager(
-        self, connections: int, maxsize: int, block: bool = DEFAULT_POOLBLOCK, **kwargs: Any
-    ) -> None:
-        super().init_poolmanager(connections, maxsize, block, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {
-            "http": _WatchedHTTPPool,
-            "https": _WatchedHTTPSPool,
-        }
-
-    def build_connection_pool_key_attributes(
-        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
-            request, verify, cert
-        )
-        if host_params["host"] != self._host:  # never send a request to another host's address
-            raise FetchError("bad_url", gettext("The address changed while being fetched."))
-        netloc = urlsplit(request.url or "").netloc
-        request.headers = CaseInsensitiveDict(request.headers)
-        request.headers["Host"] = netloc
-        if host_params["scheme"] == "https":
-            pool_kwargs["assert_hostname"] = self._host
-            pool_kwargs["server_hostname"] = self._host
-        host_params["host"] = self._address
-        return host_params, pool_kwargs
 
 
 @dataclass
@@ -275,15 +91,10 @@ def _parse_target(url: str) -> _Target:
     return _Target(prepared, scheme, host, port)
 
 
-def _timeout() -> FetchError:
-    reason = gettext("The site took too long to send the page.")
-    return FetchError("timeout", reason, transient=True)
-
-
 def _remaining(deadline: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise _timeout()
+        raise timeout_error()
     return left
 
 
@@ -305,21 +116,21 @@ def fetch(
         else max_redirects,
         seconds=seconds,
     )
-    with _Watchdog(seconds) as one.watchdog:
-        token = _current_watchdog.set(one.watchdog)
+    with Watchdog(seconds) as one.watchdog:
+        token = current_watchdog.set(one.watchdog)
         try:
             return one.follow(url)
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-            raise _from_transport_error(exc, one.watchdog) from exc
+            raise from_transport_error(exc, deadline_passed=one.watchdog.fired) from exc
         finally:
-            _current_watchdog.reset(token)
+            current_watchdog.reset(token)
             one.session.close()
 
 
 class _Fetch:
     """One fetch: its limits, its deadline (redirects included), its session."""
 
-    watchdog: _Watchdog
+    watchdog: Watchdog
 
     def __init__(self, accept: list[str], max_bytes: int, max_redirects: int, seconds: float):
         self.accept = accept
@@ -327,7 +138,7 @@ class _Fetch:
         self.max_redirects = max_redirects
         self.deadline = time.monotonic() + seconds
         config = Config(
-            ip_filter_enable=False,  # _PinnedAdapter replaces it: it pins the checked address
+            ip_filter_enable=False,  # PinnedAdapter replaces it: it pins the checked address
             ip_filter_allow_loopback_ips=False,
             never_redirect=True,
             default_timeout=(seconds, seconds),
@@ -340,7 +151,7 @@ class _Fetch:
         visited: list[str] = []
         while True:
             target = _parse_target(url)
-            addresses = _resolve_and_check(target.host, target.port, _remaining(self.deadline))
+            addresses = resolve_within(target.host, target.port, _remaining(self.deadline))
             with self.open(target, addresses) as response:
                 location = self.session.get_redirect_target(response)
                 if location is None:
@@ -355,16 +166,16 @@ class _Fetch:
 
     def open(self, target: _Target, addresses: list[str]) -> requests.Response:
         """Send the request to the first checked address that accepts a connection."""
-        allow_listed = _is_allow_listed(target.host, target.port)
+        allow_listed = is_allow_listed(target.host, target.port)
         headers = {"Accept": ", ".join(self.accept), "Accept-Language": "fr, en;q=0.8"}
         for position, address in enumerate(addresses):
             if not allow_listed:  # second opinion: requests-hardened's filter, on the pinned IP
                 try:
                     filter_host(address, target.port, allow_loopback=False)
                 except InvalidIPAddress:
-                    _refuse_if_blocked(ipaddress.ip_address(address), target.host)
+                    refuse_if_blocked(ipaddress.ip_address(address), target.host)
                     raise FetchError("blocked_address", gettext("Address refused.")) from None
-            self.session.mount(f"{target.scheme}://", _PinnedAdapter(target.host, address))
+            self.session.mount(f"{target.scheme}://", PinnedAdapter(target.host, address))
             left = _remaining(self.deadline)
             try:
                 return self.session.get(
@@ -387,10 +198,10 @@ class _Fetch:
             # A bot check comes back as a page, for extract to recognise and word: the post
             # is then blocked (with a hint to use the bookmarklet), not failed nor retried.
             if status not in _CHALLENGE_STATUSES or content_type not in _HTML_TYPES:
-                raise _http_error(response)
+                raise http_error(response)
             body = self.body(response)
             if detect_challenge(body.decode(charset or "utf-8", "replace"), status=status) is None:
-                raise _http_error(response)
+                raise http_error(response)
         elif content_type not in self.accept:
             reason = gettext(
                 "The address leads to a file of type “%(type)s”, not to a web page or a PDF: "
@@ -426,7 +237,7 @@ class _Fetch:
                 raise too_large
             _remaining(self.deadline)
         if self.watchdog.fired:  # a shut socket ends an unsized body as if it were complete
-            raise _timeout()
+            raise timeout_error()
         return bytes(body)
 
 
@@ -436,56 +247,3 @@ def _charset(params: str) -> str | None:
         if name.strip().lower() == "charset" and value.strip().strip("\"'"):
             return value.strip().strip("\"'").lower()
     return None
-
-
-def _http_error(response: requests.Response) -> FetchError:
-    status = response.status_code
-    transient = status == 429 or status >= 500
-    if status == 429:
-        reason = gettext("The site asks Glaneur to slow down (HTTP 429).")
-    elif transient:
-        reason = gettext("The site could not serve the page for now (HTTP %(status)s).")
-    elif status in (404, 410):
-        reason = gettext("The page does not exist (HTTP %(status)s): check the address.")
-    elif status in (401, 403):
-        reason = gettext(
-            "The site refused access to the page (HTTP %(status)s); if you can read it in "
-            "your browser, scoop it with the bookmarklet."
-        )
-    else:
-        reason = gettext("The site answered HTTP %(status)s instead of the page.")
-    retry_after = _retry_after(response.headers.get("Retry-After")) if transient else None
-    return FetchError(
-        "http_error",
-        reason % {"status": status},
-        transient=transient,
-        status=status,
-        retry_after=retry_after,
-    )
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait, from a Retry-After header in seconds or as an HTTP date."""
-    if not value:
-        return None
-    try:
-        seconds = float(value.strip())
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value.strip())
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - datetime.now(UTC)).total_seconds()
-    return max(0.0, seconds) if math.isfinite(seconds) else None
-
-
-def _from_transport_error(exc: Exception, watchdog: _Watchdog) -> FetchError:
-    if watchdog.fired or isinstance(exc, requests.Timeout | TimeoutError):
-        return _timeout()
-    if isinstance(exc, requests.exceptions.SSLError):
-        reason = gettext("The site's secure connection (TLS certificate) could not be verified.")
-        return FetchError("connection", reason)
-    reason = gettext("Glaneur could not connect to the site, or the connection broke.")
-    return FetchError("connection", reason, transient=True)

@@ -13,7 +13,8 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 
 from .extract import Article, BlockedPage, ExtractError, extract
-from .fetch import FetchError, fetch
+from .fetch import fetch
+from .fetch_errors import FetchError
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from glaneur.ingest.extract import Article, BlockedPage, ExtractError, extract
-from glaneur.ingest.fetch import FetchError, fetch
+from glaneur.ingest.fetch import fetch
+from glaneur.ingest.fetch_errors import FetchError
 
 
 class Command(BaseCommand):
