@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.text import slugify
 
-from glaneur.audience import issues, mail, newsletters
+from glaneur.audience import mail, newsletter_issues, newsletter_subscriptions
 from glaneur.audience.models import Delivery, Issue, SendStatus, Subscriber
 from glaneur.curation.models import Membership
 from glaneur.curation.services import create_post
@@ -39,7 +39,7 @@ def compose(topic: Any, *, subject: str = "La lettre de mars") -> Issue:
         site_name="example.org",
     )
     second = create_post(topic, by=topic.owner, title="Atelier CV à Pau")
-    return issues.compose_issue(
+    return newsletter_issues.compose_issue(
         topic,
         by=topic.owner,
         subject=subject,
@@ -85,7 +85,7 @@ def test_subscribing_on_the_topic_page_takes_the_link_mailed_to_confirm(
 def test_a_tampered_or_expired_confirmation_link_confirms_nothing(
     client: Client, smtp: MailServer, topic: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    newsletters.subscribe(topic, "bob@example.net", language="fr")
+    newsletter_subscriptions.subscribe(topic, "bob@example.net", language="fr")
     path = confirm_path(smtp.to("bob@example.net")[0])
 
     assert client.post(path[:-3] + "xx/").status_code == 400
@@ -157,9 +157,9 @@ def test_a_newsletter_reaches_its_50_recipients_once_each_over_one_connection(
         topic=topic, email="wait@example.net", status="pending", source="form"
     )
     issue = compose(topic)
-    issues.schedule_issue(issue, by=topic.owner)
+    newsletter_issues.schedule_issue(issue, by=topic.owner)
 
-    issues.send_due_issues()
+    newsletter_issues.send_due_issues()
 
     received = smtp.messages
     recipients = Counter(address for m in received for address in m.recipients)
@@ -180,7 +180,7 @@ def test_a_newsletter_reaches_its_50_recipients_once_each_over_one_connection(
     [to_english] = smtp.to(english.email)
     assert to_english.message["Content-Language"] == "en"
     assert "Unsubscribe" in to_english.text
-    issues.send_due_issues()
+    newsletter_issues.send_due_issues()
     assert len(smtp.messages) == 50
 
 
@@ -189,18 +189,18 @@ def test_a_send_refused_half_way_resumes_without_sending_anyone_twice(
 ) -> None:
     make_subscribers(topic, 50)
     issue = compose(topic)
-    issues.schedule_issue(issue, by=topic.owner)
+    newsletter_issues.schedule_issue(issue, by=topic.owner)
     smtp.handler.fail_after = 20  # then "451 try again later"
 
-    first = issues.send_issue(issue.pk)
+    first = newsletter_issues.send_issue(issue.pk)
 
     assert (first.sent, first.finished) == (20, False)
     issue.refresh_from_db()
     assert issue.status == Issue.Status.SENDING and issue.retry_at is not None
-    assert issues.send_due_issues() == 0  # paused until retry_at
+    assert newsletter_issues.send_due_issues() == 0  # paused until retry_at
     smtp.handler.fail_after = None
 
-    issues.send_due_issues(now=timezone.now() + timedelta(minutes=5))
+    newsletter_issues.send_due_issues(now=timezone.now() + timedelta(minutes=5))
 
     recipients = Counter(address for m in smtp.messages for address in m.recipients)
     assert len(recipients) == 50 and set(recipients.values()) == {1}
@@ -213,7 +213,7 @@ def test_only_the_message_in_flight_when_a_worker_dies_can_go_twice(
 ) -> None:
     make_subscribers(topic, 50)
     issue = compose(topic)
-    issues.schedule_issue(issue, by=topic.owner)
+    newsletter_issues.schedule_issue(issue, by=topic.owner)
     real_send = mail.send
     calls = 0
 
@@ -228,11 +228,15 @@ def test_only_the_message_in_flight_when_a_worker_dies_can_go_twice(
     with monkeypatch.context() as patch:
         patch.setattr(mail, "send", dies_after_the_11th)
         with pytest.raises(KeyboardInterrupt):
-            issues.send_issue(issue.pk)
+            newsletter_issues.send_issue(issue.pk)
     assert len(smtp.messages) == 11
-    assert issues.send_issue(issue.pk).sent == 0  # the claims are still the dead worker's
+    assert (
+        newsletter_issues.send_issue(issue.pk).sent == 0
+    )  # the claims are still the dead worker's
 
-    issues.send_issue(issue.pk, now=timezone.now() + issues.LEASE + timedelta(minutes=1))
+    newsletter_issues.send_issue(
+        issue.pk, now=timezone.now() + newsletter_issues.LEASE + timedelta(minutes=1)
+    )
 
     recipients = Counter(address for m in smtp.messages for address in m.recipients)
     assert len(recipients) == 50
@@ -245,9 +249,9 @@ def test_a_refused_address_is_recorded_as_bounced_and_dropped(
     make_subscribers(topic, 5)
     smtp.handler.unknown = {"reader0003@example.net"}
     issue = compose(topic)
-    issues.schedule_issue(issue, by=topic.owner)
+    newsletter_issues.schedule_issue(issue, by=topic.owner)
 
-    report = issues.send_issue(issue.pk)
+    report = newsletter_issues.send_issue(issue.pk)
 
     assert (report.sent, report.bounced, report.finished) == (4, 1, True)
     bounced = Delivery.objects.get(email="reader0003@example.net")
@@ -261,10 +265,13 @@ def test_a_refused_address_is_recorded_as_bounced_and_dropped(
 def test_a_bounce_reported_later_stops_the_address(smtp: MailServer, topic: Any) -> None:
     make_subscribers(topic, 2)
     issue = compose(topic)
-    issues.schedule_issue(issue, by=topic.owner)
-    issues.send_issue(issue.pk)
+    newsletter_issues.schedule_issue(issue, by=topic.owner)
+    newsletter_issues.send_issue(issue.pk)
 
-    assert newsletters.record_bounce("Reader0001@example.net", reason="550 mailbox full") == 1
+    assert (
+        newsletter_subscriptions.record_bounce("Reader0001@example.net", reason="550 mailbox full")
+        == 1
+    )
 
     assert Delivery.objects.get(email="reader0001@example.net").status == SendStatus.BOUNCED
     assert Subscriber.objects.get(email="reader0001@example.net").status == "bounced"
@@ -273,8 +280,8 @@ def test_a_bounce_reported_later_stops_the_address(smtp: MailServer, topic: Any)
 def test_one_click_unsubscribe_from_an_issue(smtp: MailServer, base_url: str, topic: Any) -> None:
     make_subscribers(topic, 3)
     issue = compose(topic)
-    issues.schedule_issue(issue, by=topic.owner)
-    issues.send_issue(issue.pk)
+    newsletter_issues.schedule_issue(issue, by=topic.owner)
+    newsletter_issues.send_issue(issue.pk)
     [received] = smtp.to("reader0001@example.net")
     path = urlsplit(received.message["List-Unsubscribe"].strip().strip("<>")).path
 
@@ -286,8 +293,8 @@ def test_one_click_unsubscribe_from_an_issue(smtp: MailServer, base_url: str, to
     assert Subscriber.objects.get(email="reader0001@example.net").status == "unsubscribed"
     smtp.clear()
     second = compose(topic, subject="La lettre d'avril")
-    issues.schedule_issue(second, by=topic.owner)
-    issues.send_issue(second.pk)
+    newsletter_issues.schedule_issue(second, by=topic.owner)
+    newsletter_issues.send_issue(second.pk)
     assert sorted(a for m in smtp.messages for a in m.recipients) == [
         "reader0000@example.net",
         "reader0002@example.net",
@@ -298,10 +305,10 @@ def test_an_issue_set_for_later_waits_for_its_time(smtp: MailServer, topic: Any)
     make_subscribers(topic, 2)
     issue = compose(topic)
     later = timezone.now() + timedelta(hours=2)
-    issues.schedule_issue(issue, by=topic.owner, at=later)
+    newsletter_issues.schedule_issue(issue, by=topic.owner, at=later)
 
-    assert issues.send_due_issues() == 0
-    assert issues.send_due_issues(now=later + timedelta(seconds=1)) == 1
+    assert newsletter_issues.send_due_issues() == 0
+    assert newsletter_issues.send_due_issues(now=later + timedelta(seconds=1)) == 1
     assert len(smtp.messages) == 2
 
 
@@ -325,8 +332,8 @@ def test_a_csv_import_names_the_line_of_each_error_and_imports_nothing(
     response = client.post(f"/topic/{topic.slug}/newsletter/import/", {"file": upload(content)})
 
     assert response.status_code == 422
-    with pytest.raises(newsletters.RecipientImportFailed) as failure:
-        newsletters.import_csv(topic, content, by=topic.owner)
+    with pytest.raises(newsletter_subscriptions.RecipientImportFailed) as failure:
+        newsletter_subscriptions.import_csv(topic, content, by=topic.owner)
     errors = failure.value.errors
     assert [e.line for e in errors] == [3, 4, 7]  # the quoted name spans lines 5 and 6
     assert "refus@example.net" in errors[0].reason and "not-an-address" in errors[1].reason
@@ -385,7 +392,7 @@ def test_the_csv_export_reimports_as_it_was(client: Client, topic: Any) -> None:
     assert rows[0]["name"] == "'=HYPERLINK()"  # no formula reaches a spreadsheet
     other = make_topic(topic.owner)
     clean = content.replace("'=cmd@", "cmd@")
-    report = newsletters.import_csv(other, clean, by=topic.owner)
+    report = newsletter_subscriptions.import_csv(other, clean, by=topic.owner)
     assert report.created == 4
 
 
@@ -430,7 +437,7 @@ def test_a_curator_composes_and_sends_an_issue_that_the_archive_then_shows(
     assert response.status_code == 302
     issue = Issue.objects.get()
     assert issue.status == Issue.Status.SCHEDULED
-    issues.send_due_issues()
+    newsletter_issues.send_due_issues()
     assert len(smtp.messages) == 2
     client.logout()
     archive = client.get(f"/topic/{topic.slug}/newsletter/").content.decode()
@@ -497,14 +504,14 @@ def test_several_connections_at_once_still_send_everyone_the_issue_once(
     settings.GLANEUR_MAIL_BATCH = 20
     make_subscribers(topic, 50)
     issue = compose(topic)
-    issues.schedule_issue(issue, by=topic.owner)
+    newsletter_issues.schedule_issue(issue, by=topic.owner)
     smtp.handler.fail_after = 25
 
-    first = issues.send_issue(issue.pk)
+    first = newsletter_issues.send_issue(issue.pk)
 
     assert first.sent == 25 and not first.finished
     smtp.handler.fail_after = None
-    issues.send_due_issues(now=timezone.now() + timedelta(minutes=5))
+    newsletter_issues.send_due_issues(now=timezone.now() + timedelta(minutes=5))
     recipients = Counter(address for m in smtp.messages for address in m.recipients)
     assert len(recipients) == 50 and set(recipients.values()) == {1}
     assert smtp.handler.sessions > 3  # batches of 20 over 3 connections each
@@ -520,7 +527,7 @@ def test_the_worker_scheduler_hands_due_sends_to_the_task_queue(topic: Any) -> N
 
     assert {"audience-digests", "audience-newsletters"} <= {job.name for job in jobs()}
     issue = compose(topic)
-    issues.schedule_issue(issue, by=topic.owner)
+    newsletter_issues.schedule_issue(issue, by=topic.owner)
 
     ran = run_due(owner="test")
 

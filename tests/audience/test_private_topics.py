@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from glaneur.audience import issues
+from glaneur.audience import newsletter_issues
 from glaneur.audience.digests import LEASE, DigestReport, _claim, send_due_digests
 from glaneur.audience.models import Delivery, Digest, Follow, SendStatus, Subscriber
 from glaneur.audience.services import follow
@@ -126,11 +126,11 @@ def test_a_private_topics_newsletter_goes_to_its_members_addresses_only(
         Subscriber.objects.create(
             topic=closed, email=user.email, status="active", source="form", language="fr"
         )
-    issue = issues.compose_issue(
+    issue = newsletter_issues.compose_issue(
         closed, by=closed.owner, subject="Lettre interne", post_ids=[closed.news.pk]
     )
-    issues.schedule_issue(issue, by=closed.owner)
-    issues.send_due_issues()
+    newsletter_issues.schedule_issue(issue, by=closed.owner)
+    newsletter_issues.send_due_issues()
     recipients = {address for message in smtp.messages for address in message.recipients}
     assert recipients == {closed.member.email}
 
@@ -139,12 +139,14 @@ def test_a_send_under_way_stops_for_others_when_the_topic_closes(
     smtp: MailServer, base_url: str, topic: Any
 ) -> None:
     make_subscribers(topic, 3)
-    issue = issues.compose_issue(topic, by=topic.owner, subject="Lettre", introduction="Bonjour")
-    issues.schedule_issue(issue, by=topic.owner)
-    issues._start(issue.pk, issue.send_at)  # deliveries made, nothing sent yet
+    issue = newsletter_issues.compose_issue(
+        topic, by=topic.owner, subject="Lettre", introduction="Bonjour"
+    )
+    newsletter_issues.schedule_issue(issue, by=topic.owner)
+    newsletter_issues._start(issue.pk, issue.send_at)  # deliveries made, nothing sent yet
     assert Delivery.objects.filter(issue=issue).count() == 3
     update_topic(topic, by=topic.owner, visibility=Topic.Visibility.PRIVATE)
-    issues.send_issue(issue.pk)
+    newsletter_issues.send_issue(issue.pk)
     assert smtp.messages == []
     assert set(Delivery.objects.values_list("status", flat=True)) == {"failed"}
 

@@ -12,7 +12,7 @@ import email.policy
 from dataclasses import dataclass
 from email.message import Message
 
-from .newsletters import record_bounce
+from .newsletter_subscriptions import record_bounce
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from glaneur.curation.models import Post, Topic
 from glaneur.curation.services import authenticated, check_can_manage
 from glaneur.http import HtmxHttpRequest
 
-from . import issues, mail, newsletters, queries
+from . import mail, newsletter_issues, newsletter_subscriptions, queries
 from .forms import ComposeForm, ImportForm, SubscribeForm
 from .models import Issue, Subscriber
 from .views import _visible_topic
@@ -58,7 +58,7 @@ def _subscribe(
     if _rate_limited(request):
         return _("Too many requests from your connection; please try again later."), 429
     try:
-        newsletters.subscribe(
+        newsletter_subscriptions.subscribe(
             topic,
             form.cleaned_data["email"],
             language=mail.supported_language(translation.get_language()),
@@ -119,7 +119,7 @@ def confirm(request: HtmxHttpRequest, slug: str, token: str) -> HttpResponse:
     if subscriber is None:
         return render(request, "audience/newsletter/confirm.html", {"topic": topic}, status=400)
     if request.method == "POST":
-        subscriber = newsletters.confirm(token) or subscriber
+        subscriber = newsletter_subscriptions.confirm(token) or subscriber
     return render(
         request,
         "audience/newsletter/confirm.html",
@@ -189,7 +189,8 @@ def _render_manage(
 def export_recipients(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse:
     topic = _managed_topic(request, slug)
     response = StreamingHttpResponse(
-        newsletters.export_csv(topic, by=request.user), content_type="text/csv; charset=utf-8"
+        newsletter_subscriptions.export_csv(topic, by=request.user),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{topic.slug}-recipients.csv"'
     return response
@@ -203,8 +204,10 @@ def import_recipients(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _render_manage(request, topic, form)
     try:
-        report = newsletters.import_csv(topic, form.cleaned_data["file"], by=request.user)
-    except newsletters.RecipientImportFailed as exc:
+        report = newsletter_subscriptions.import_csv(
+            topic, form.cleaned_data["file"], by=request.user
+        )
+    except newsletter_subscriptions.RecipientImportFailed as exc:
         return _render_manage(request, topic, ImportForm(), import_errors=exc.errors)
     messages.success(
         request,
@@ -236,7 +239,7 @@ def compose(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                composed = issues.compose_issue(
+                composed = newsletter_issues.compose_issue(
                     topic,
                     by=request.user,
                     subject=data["subject"],
@@ -244,11 +247,11 @@ def compose(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                     post_ids=[post.pk for post in data["posts"]],
                 )
                 if action == "send":
-                    issues.schedule_issue(composed, by=request.user)
+                    newsletter_issues.schedule_issue(composed, by=request.user)
                 elif action == "schedule":
                     if data["send_at"] is None:
                         raise ValidationError({"send_at": _("Choose when to send it.")})
-                    issues.schedule_issue(composed, by=request.user, at=data["send_at"])
+                    newsletter_issues.schedule_issue(composed, by=request.user, at=data["send_at"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -273,7 +276,7 @@ def issue_admin(request: HtmxHttpRequest, slug: str, issue_id: int) -> HttpRespo
         action = request.POST.get("action", "")
         try:
             if action == "send":
-                issues.schedule_issue(found, by=user)
+                newsletter_issues.schedule_issue(found, by=user)
             elif action == "schedule":
                 form = ComposeForm(
                     {"subject": found.subject, "send_at": request.POST.get("send_at", "")},
@@ -282,11 +285,11 @@ def issue_admin(request: HtmxHttpRequest, slug: str, issue_id: int) -> HttpRespo
                 when = form.cleaned_data.get("send_at") if form.is_valid() else None
                 if when is None:
                     raise ValidationError(_("Choose when to send it."))
-                issues.schedule_issue(found, by=user, at=when)
+                newsletter_issues.schedule_issue(found, by=user, at=when)
             elif action == "cancel":
-                issues.cancel_schedule(found, by=user)
+                newsletter_issues.cancel_schedule(found, by=user)
             elif action == "delete":
-                issues.delete_draft(found, by=user)
+                newsletter_issues.delete_draft(found, by=user)
                 messages.success(request, _("The draft is deleted."))
                 return redirect("audience:newsletter-manage", slug=topic.slug)
         except ValidationError as exc:

@@ -6,12 +6,12 @@ from django_tasks import task
 
 from glaneur import queues
 
-from . import digests, issues
+from . import digests, newsletter_issues
 
 
 @task(queue_name=queues.MAIL)
 def send_issue(issue_id: int) -> None:
-    issues.send_issue(issue_id)
+    newsletter_issues.send_issue(issue_id)
 
 
 @task(queue_name=queues.MAIL)

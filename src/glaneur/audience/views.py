@@ -17,7 +17,7 @@ from glaneur.curation.access import can_view_post, can_view_topic
 from glaneur.curation.models import Post, Topic
 from glaneur.http import HtmxHttpRequest, safe_next
 
-from . import mail, newsletters, queries, services
+from . import mail, newsletter_subscriptions, queries, services
 from .models import Comment, Subscriber
 
 
@@ -141,7 +141,7 @@ def unsubscribe(request: HtmxHttpRequest, token: str) -> HttpResponse:
         if kind == "digest":
             services.stop_digests(pk)
         else:
-            subscriber = newsletters.unsubscribe(pk) or subscriber
+            subscriber = newsletter_subscriptions.unsubscribe(pk) or subscriber
     context = {"kind": kind, "subscriber": subscriber, "done": done, "token": token}
     response = render(request, "audience/unsubscribe.html", context)
     response["X-Robots-Tag"] = "noindex"

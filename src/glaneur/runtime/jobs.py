@@ -54,7 +54,7 @@ def _enqueue_due_digests() -> bool:
 
 
 def _enqueue_due_newsletters() -> int:
-    from glaneur.audience.issues import due_issue_ids
+    from glaneur.audience.newsletter_issues import due_issue_ids
     from glaneur.audience.tasks import send_issue
 
     ids = due_issue_ids()

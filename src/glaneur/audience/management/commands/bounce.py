@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from glaneur.audience.bounces import NotADeliveryReport, record_dsn
-from glaneur.audience.newsletters import record_bounce
+from glaneur.audience.newsletter_subscriptions import record_bounce
 
 
 class Command(BaseCommand):
