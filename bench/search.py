@@ -234,7 +234,7 @@ def measure(runs: int) -> None:
 def _measure_queries(texts: list[str], runs: int) -> list[float]:
     from glaneur.search.backends import get_backend
     from glaneur.search.queries import candidate_limit
-    from glaneur.search.query import parse
+    from glaneur.search.query_language import parse
     from glaneur.search.services import search
 
     print(f"{'query':42} {'hits':>5} {'p50 ms':>8} {'p95 ms':>8}   {'rank SQL p50/p95 ms':>20}")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from glaneur.search import analysis
 from glaneur.search.backends.postgres import tsquery
 from glaneur.search.backends.sqlite import match_expression
-from glaneur.search.query import And, Either, Or, Phrase, parse
+from glaneur.search.query_language import And, Either, Or, Phrase, parse
 from glaneur.search.services import search
 
 

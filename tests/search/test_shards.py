@@ -19,7 +19,7 @@ from glaneur.curation.models import Post, Topic
 from glaneur.curation.services import update_post
 from glaneur.search.backends import get_backend, shards
 from glaneur.search.models import SearchShard
-from glaneur.search.query import parse
+from glaneur.search.query_language import parse
 from glaneur.search.services import index_posts, merge_shards, rebuild, remove_posts, search
 from tests.factories import make_posts
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from glaneur.search import analysis, snippets
-from glaneur.search.query import parse
+from glaneur.search.query_language import parse
 
 # Words, accents, digits, underscores, apostrophes, markup and spaces: what separates
 # words and what does not.

@@ -22,7 +22,7 @@ from glaneur.curation.models import Post, PostTag, Tag, Topic, post_path, topic_
 
 from . import analysis, snippets
 from .backends import get_backend
-from .query import Node, Query, parse
+from .query_language import Node, Query, parse
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User

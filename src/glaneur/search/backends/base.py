@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..query import Node
+from ..query_language import Node
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from ..query import Either, Node, Or, Phrase
+from ..query_language import Either, Node, Or, Phrase
 from .base import Document
 from .shards import ShardedBackend, table
 

@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 
 from django.db import DatabaseError, connection, transaction
 
-from ..query import Node
+from ..query_language import Node
 from .base import Document
 
 logger = logging.getLogger(__name__)

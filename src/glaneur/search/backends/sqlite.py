@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..analysis import topic_key
-from ..query import Either, Node, Or, Phrase
+from ..query_language import Either, Node, Or, Phrase
 from .base import Document
 from .shards import ShardedBackend, table
 
