@@ -358,6 +358,12 @@ def bench(args: argparse.Namespace, data_dir: Path) -> int:
         )
         for reason in sorted(set(seq.failures + con.failures))[:3]:
             print(f"    failure: {reason}")
+    return memory_and_failures(data_dir, memory, failed)
+
+
+def memory_and_failures(data_dir: Path, memory: dict[int, float], failed: int) -> int:
+    """Print each web worker's peak RSS, and gunicorn's last lines if requests failed;
+    the exit code: 1 if any failed."""
     print(
         "\nWeb workers' peak RSS (VmHWM): "
         + ", ".join(f"pid {pid}: {mib:.0f} MiB" for pid, mib in memory.items())

@@ -35,6 +35,7 @@ from topic_page import (
     fill,
     free_port,
     gunicorn,
+    memory_and_failures,
     peak_rss_mib,
     setup_django,
     wait_until_up,
@@ -155,15 +156,7 @@ def main() -> int:
             wait_until_up(port, server)
             failed = load(port, slug, paths, secret, args)
             memory = {pid: peak_rss_mib(pid) for pid in children_of(server.pid)}
-        print(
-            "Web workers' peak RSS (VmHWM): "
-            + ", ".join(f"pid {pid}: {mib:.0f} MiB" for pid, mib in memory.items())
-        )
-        if failed:
-            log_tail = (data_dir / "gunicorn.log").read_text(errors="replace").splitlines()[-30:]
-            print(f"\n{failed} requests failed. End of gunicorn's log:\n" + "\n".join(log_tail))
-            return 1
-        return 0
+        return memory_and_failures(data_dir, memory, failed)
     finally:
         if args.keep:
             print(f"Data kept in {data_dir}")
