@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -355,16 +355,3 @@ def profile(request: HtmxHttpRequest, username: str) -> HttpResponse:
             else "",
         },
     )
-
-
-def permission_denied_view(
-    request: HtmxHttpRequest, exception: Exception | None = None
-) -> HttpResponse:
-    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
-
-
-def login_redirect(request: HtmxHttpRequest) -> HttpResponse:
-    return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
-
-
-__all__ = ["PermissionDenied"]
