@@ -15,14 +15,17 @@ import time
 from argparse import ArgumentParser
 from types import FrameType
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from glaneur import queues
 from glaneur.runtime.scheduler import run_due, start_thread
@@ -37,16 +40,19 @@ RESTART_PAUSE = 1.0
 class PatientWorker(Worker):
     """django-tasks' worker, which never dies of a busy (SQLite) or dropped database."""
 
+    # A task this loop claimed whose outcome could not be recorded (the database failed).
+    _unrecorded: UUID | None = None
+
     def run(self) -> None:
         while True:
             try:
+                self._hand_back_unrecorded()
                 super().run()
                 return
             except DatabaseError:
                 if not self.running:
                     raise
-                # Claiming or recording a task found the database locked or unreachable:
-                # the task row keeps its state (a lost claim is recovered by the lease).
+                # Claiming or recording a task found the database locked or unreachable.
                 logger.warning("database error in the task loop; going on", exc_info=True)
                 for connection in connections.all():
                     connection.close_if_unusable_or_obsolete()
@@ -54,6 +60,21 @@ class PatientWorker(Worker):
                         connection.close()
                 self.startup_delay = False
                 time.sleep(RESTART_PAUSE)
+
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
+        self._unrecorded = db_task_result.pk
+        super().run_task(db_task_result)  # records the outcome; raises if it cannot
+        self._unrecorded = None
+
+    def _hand_back_unrecorded(self) -> None:
+        """A task left RUNNING by a failed recording would wait for this (live) worker
+        forever: it goes back to the queue, to be run again (tasks are safe to re-run)."""
+        if self._unrecorded is None:
+            return
+        DBTaskResult.objects.filter(pk=self._unrecorded, status="RUNNING").update(
+            status="READY", run_after=timezone.now()
+        )
+        self._unrecorded = None
 
 
 def lanes(queue: str) -> list[tuple[list[str], list[str]]]:
