@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from glaneur.curation import urls as curation_urls
+from glaneur.reading import urls as reading_urls
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
@@ -11,5 +14,6 @@ urlpatterns = [
     path("", include("glaneur.syndication.urls")),
     path("", include("glaneur.analytics.urls")),
     path("", include("glaneur.audience.urls")),
-    path("", include("glaneur.curation.urls")),
+    # One namespace for a topic's pages: curators' (curation) then readers' (reading).
+    path("", include((curation_urls.urlpatterns + reading_urls.urlpatterns, "curation"))),
 ]

@@ -21,14 +21,14 @@ from glaneur.ingest.captures import CaptureStoreFull, store_capture
 from . import queries, services
 from .forms import ScoopForm
 from .models import Post
-from .views import _post_for, _topic_for
+from .pages import post_for, topic_for
 
 
 @require_POST
 @login_required
 def post_refetch(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
-    topic = _topic_for(request, slug)
-    post = _post_for(request, topic, post_id)
+    topic = topic_for(request, slug)
+    post = post_for(request, topic, post_id)
     try:
         services.refetch(post, by=request.user)
     except ValidationError as exc:
@@ -38,8 +38,8 @@ def post_refetch(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpRespo
 
 def post_card(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
     """One post card, polled by htmx while its source is being fetched."""
-    topic = _topic_for(request, slug)
-    post = _post_for(request, topic, post_id, queries.with_card_data(Post.objects.all()))
+    topic = topic_for(request, slug)
+    post = post_for(request, topic, post_id, queries.with_card_data(Post.objects.all()))
     role = services.role_of(request.user, topic)
     return render(
         request,

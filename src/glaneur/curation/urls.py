@@ -8,7 +8,6 @@ urlpatterns = [
     path("topic/new/", views.topic_create, name="topic-create"),
     path("scoop/", scoop_views.scoop, name="scoop"),
     path("scoop/capture/", scoop_views.scoop_capture, name="scoop-capture"),
-    path("topic/<slug:slug>/", views.topic_detail, name="topic"),
     path("topic/<slug:slug>/edit/", views.topic_edit, name="topic-edit"),
     path("topic/<slug:slug>/post/new/", views.post_create, name="post-create"),
     path("topic/<slug:slug>/drafts/", views.topic_drafts, name="topic-drafts"),
@@ -20,6 +19,5 @@ urlpatterns = [
     path("topic/<slug:slug>/p/<int:post_id>/delete/", views.post_delete, name="post-delete"),
     path("topic/<slug:slug>/p/<int:post_id>/pin/", views.post_pin, name="post-pin"),
     path("topic/<slug:slug>/p/<int:post_id>/rescoop/", views.post_rescoop, name="post-rescoop"),
-    path("topic/<slug:slug>/p/<int:post_id>/<str:post_slug>/", views.post_detail, name="post"),
     path("u/<str:username>/", views.profile, name="profile"),
 ]

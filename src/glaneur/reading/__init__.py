@@ -1,0 +1,1 @@
+"""The pages readers see (topic stream, post), composed from the apps below them."""

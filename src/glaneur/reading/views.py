@@ -1,0 +1,117 @@
+"""The pages readers see: a topic's stream and a post. They are composed from several
+apps (curation's posts, analytics' view counts, audience's follows and comments), so they
+live above them all: curation imports none of those apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+
+from glaneur.analytics.services import post_view_count, record_view, topic_view_counts
+from glaneur.audience.services import is_following
+from glaneur.cache import fragment_cache
+from glaneur.curation import queries, services
+from glaneur.curation.models import Post
+from glaneur.curation.pages import page_number, post_for, rescoop_topics, topic_for
+from glaneur.http import HtmxHttpRequest
+
+
+def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    topic = topic_for(request, slug)
+    tag_slugs = list(dict.fromkeys(request.GET.getlist("tag")))[:5]
+    page = page_number(request)
+    next_query = urlencode([("tag", t) for t in tag_slugs] + [("page", page + 1)])
+    context: dict[str, Any] = {"topic": topic, "next_query": next_query}
+    # Most readers are anonymous and see the same stream: its HTML and the tag counts are
+    # cached under the topic's content stamp, so any change shows at once.
+    stamp = queries.topic_stamp(topic)
+    anonymous = not request.user.is_authenticated
+    stream_key = f"stream:{topic.pk}:{stamp}:{get_language()}:{','.join(tag_slugs)}:{page}"
+    stream_html = fragment_cache.get(stream_key) if anonymous else None
+    if stream_html is None:
+        context["stream"] = queries.topic_stream(topic, tags=tag_slugs, page=page)
+        if anonymous:
+            stream_html = render_to_string(
+                "curation/topic_detail.html#stream-page", context, request=request
+            )
+            fragment_cache.set(stream_key, stream_html, 3600)
+    context["stream_html"] = stream_html
+    if request.htmx and not request.htmx.boosted:
+        if stream_html is not None:
+            return HttpResponse(stream_html)
+        return render(request, "curation/topic_detail.html#stream-page", context)
+    record_view(request, topic)
+    total, today = topic_view_counts(topic)
+    role = services.role_of(request.user, topic)
+    tags_key = f"popular-tags:{topic.pk}:{stamp}"
+    popular = fragment_cache.get(tags_key)
+    if popular is None:
+        popular = queries.popular_tags(topic)
+        fragment_cache.set(tags_key, popular, 3600)
+    links = []
+    for tag in popular:
+        # Each chip toggles its tag in the current filter, so several tags combine.
+        active = tag.slug in tag_slugs
+        toggled = [t for t in tag_slugs if t != tag.slug] if active else [*tag_slugs, tag.slug]
+        links.append((tag, active, urlencode([("tag", t) for t in toggled])))
+    context.update(
+        views_total=total,
+        views_today=today,
+        popular_tags=links,
+        active_tags=queries.tags_by_slug(tag_slugs),
+        curators=queries.curators(topic),
+        following=is_following(request.user, topic),
+        follower_count=topic.follows.count(),
+        role=role,
+        can_curate=role in services.CURATOR_ROLES,
+        can_manage=role in services.EDITOR_ROLES,
+        rescoop_topics=rescoop_topics(request, topic),
+    )
+    return render(request, "curation/topic_detail.html", context)
+
+
+def post_detail(request: HtmxHttpRequest, slug: str, post_id: int, post_slug: str) -> HttpResponse:
+    topic = topic_for(request, slug)
+    post = post_for(request, topic, post_id, queries.with_card_data(Post.objects.all()))
+    role = services.role_of(request.user, topic)
+    if post_slug != (post.slug or "-"):
+        return redirect(post, permanent=True)
+    record_view(request, topic, post)
+    page_url = request.build_absolute_uri(post.get_absolute_url())
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": post.title[:110],
+        "url": post.url or page_url,
+        "mainEntityOfPage": page_url,
+        "datePublished": (post.source_published_at or post.curated_at).isoformat(),
+        "dateModified": post.updated_at.isoformat(),
+        "description": post.summary[:300],
+        "keywords": [tag.name for tag in post.tags.all()],
+        "author": {"@type": "Person", "name": post.author} if post.author else None,
+        "publisher": {"@type": "Organization", "name": post.site_name} if post.site_name else None,
+        "image": post.image_url or None,
+    }
+    comments = post.comments.select_related("author")
+    if role not in services.EDITOR_ROLES:
+        comments = comments.filter(hidden=False)
+    return render(
+        request,
+        "curation/post_detail.html",
+        {
+            "topic": topic,
+            "post": post,
+            "comments": list(comments),
+            "views": post_view_count(post),
+            "ld": {key: value for key, value in ld.items() if value},
+            "role": role,
+            "can_manage": role in services.EDITOR_ROLES,
+            "can_edit": services.can_edit_post(request.user, post),
+            "rescoop_topics": rescoop_topics(request, topic),
+        },
+    )
