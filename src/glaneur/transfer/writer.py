@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ from glaneur.curation.models import Post, PostTag, Tag, Topic
 from glaneur.curation.services import get_or_create_tags
 
 from . import targets
+from .after_write import BATCH, index_posts, link_comment_refs, link_own_refs, restore_updated_at
 from .errors import ImportFailed
 from .fields import concrete_fields, decode_fields
 from .importers.records import ImportBundle
@@ -51,7 +52,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-BATCH = 500  # rows per INSERT statement
 # A batch (one transaction) also stops at this many rows of comments, tags and views.
 BATCH_ROWS = 5000
 
@@ -198,7 +198,7 @@ def import_bundle(
             done += len(batch)
             if progress is not None:
                 progress("saving", done, len(plans))
-        _link_own_refs(topic, plans, existing)
+        link_own_refs(topic, plans, existing)
         report.messages += targets.unknown_accounts_note(plans, accounts)
     except BaseException as exc:
         if not written.undo() and isinstance(exc, Exception):
@@ -317,7 +317,7 @@ def _save_posts(
         for name, ref in plan.record.refs.items():
             setattr(post, f"{name}_id", origins.get(ref) if ref else None)
     posts = Post.objects.bulk_create([p.post for p in plans], batch_size=BATCH)
-    _restore_updated_at(plans)
+    restore_updated_at(plans)
 
     names = [name for p in plans for name in p.tags]
     had = set(
@@ -347,7 +347,7 @@ def _save_posts(
                 setattr(comment, name, account)
             comments.append(comment)
     Comment.objects.bulk_create(comments, batch_size=BATCH)
-    _link_comment_refs(plans)
+    link_comment_refs(plans)
 
     views = [
         PostDailyViews(post=p.post, day=day, count=count)
@@ -360,66 +360,3 @@ def _save_posts(
     report.created_comments += len(comments)
     report.created_view_days += len(views)
     return _Saved([p.pk for p in posts], [t.pk for t in tags if t.slug not in had])
-
-
-def _restore_updated_at(plans: list[Planned]) -> None:
-    dated = [p for p in plans if p.record.fields.get("updated_at")]
-    if not dated:
-        return
-    post_fields = {f.name: f for f in concrete_fields(Post, POST_EXCLUDE)}
-    for plan in dated:
-        plan.post.updated_at = post_fields["updated_at"].clean(
-            plan.record.fields["updated_at"], None
-        )
-    Post.objects.bulk_update([p.post for p in dated], ["updated_at"], batch_size=BATCH)
-
-
-def _link_own_refs(topic: Topic, plans: list[Planned], existing: Existing) -> None:
-    """References between posts of the imported topic itself, once they all have ids
-    (a post may refer to one of a later batch); in short transactions too."""
-    keys = {k: pk for k, pk in existing.keys.items() if pk is not None}
-    keys.update({p.record.key: p.post.pk for p in plans if p.record.key})
-    changed: dict[str, list[Post]] = {}
-    for plan in plans:
-        for name, ref in plan.record.refs.items():
-            if ref is None or getattr(plan.post, f"{name}_id") is not None:
-                continue
-            target = keys.get(ref[1])
-            if target is not None and target != plan.post.pk:
-                setattr(plan.post, f"{name}_id", target)
-                changed.setdefault(name, []).append(plan.post)
-    for name, posts in changed.items():
-        for start in range(0, len(posts), BATCH):
-            # bulk_update would make all its statements one transaction.
-            with transaction.atomic():
-                Post.objects.bulk_update(posts[start : start + BATCH], [name])
-
-
-def _link_comment_refs(plans: list[Planned]) -> None:
-    changed: dict[str, list[Comment]] = {}
-    for plan in plans:
-        by_key = {record.key: comment for record, comment in plan.comments if record.key}
-        for record, comment in plan.comments:
-            for name, key in record.comments.items():
-                target = by_key.get(key or "")
-                if target is not None and target is not comment:
-                    setattr(comment, name, target)
-                    changed.setdefault(name, []).append(comment)
-    for name, comments in changed.items():
-        Comment.objects.bulk_update(comments, [name], batch_size=BATCH)
-
-
-def index_posts(post_ids: Iterable[int]) -> None:
-    """Tell the pipeline about the imported posts (bulk inserts send no model signals):
-    they changed (search indexes them in the worker), and those published were published
-    by an import."""
-    from glaneur.curation import events
-
-    ids = list(post_ids)
-    events.changed(ids)
-    published: list[int] = []
-    for start in range(0, len(ids), BATCH):  # a bounded IN (SQLite's variable limit)
-        chunk = ids[start : start + BATCH]
-        rows = Post.objects.filter(pk__in=chunk, status=Post.Status.PUBLISHED)
-        published += rows.values_list("pk", flat=True)
-    events.published(published, how="import")
