@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -67,4 +68,21 @@ def run_glaneur(
         capture_output=True,
         text=True,
         timeout=timeout,
+    )
+
+
+def task_loop(worker_id: str, *, batch: bool = True, interval: float = 0) -> Any:
+    """The task loop of `glaneur worker` (every queue), to run in this process or a thread;
+    ``batch``: it ends when no task is ready."""
+    from glaneur.runtime.management.commands.worker import PatientWorker
+
+    return PatientWorker(
+        queue_names=["*"],
+        interval=interval,
+        batch=batch,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
     )

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import expect
 
 from glaneur.curation.models import Post
 from tests.factories import make_topic, make_user
 from tests.ingest.fixture_server import FixtureServer
+from tests.processes import task_loop
 
 ARTICLE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
 <title>Mission locale : un forum de l’alternance à Niort | Le Courrier</title>
@@ -44,16 +44,7 @@ def source(settings: Any) -> Iterator[FixtureServer]:
 @pytest.fixture
 def worker() -> Iterator[None]:
     """The real database task worker, in a thread of the test process."""
-    runner = Worker(
-        queue_names=["*"],
-        interval=0.1,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="e2e",
-        excluded_queue_names=[],
-    )
+    runner = task_loop("e2e", batch=False, interval=0.1)
     thread = threading.Thread(target=runner.run, daemon=True)
     thread.start()
     yield

@@ -18,10 +18,9 @@ from django_tasks_db.models import DBTaskResult
 from glaneur.audience.services import add_comment
 from glaneur.curation.models import Post
 from glaneur.curation.services import publish, scoop_url, update_post
-from glaneur.runtime.management.commands.worker import PatientWorker
 from glaneur.search.services import search
 from tests.factories import make_user
-from tests.processes import child_env, glaneur_process, run_glaneur
+from tests.processes import child_env, glaneur_process, run_glaneur, task_loop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,16 +32,7 @@ def run_worker_in_thread() -> threading.Thread:
 
     def work() -> None:
         try:
-            PatientWorker(
-                queue_names=["*"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id="test-thread",
-                excluded_queue_names=[],
-            ).run()
+            task_loop("test-thread").run()
         finally:
             connection.close()
 

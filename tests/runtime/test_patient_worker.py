@@ -8,7 +8,7 @@ import pytest
 from django.db import OperationalError
 from django_tasks_db.models import DBTaskResult
 
-from glaneur.runtime.management.commands.worker import PatientWorker
+from tests.processes import task_loop
 from tests.runtime.slow_tasks import slow_mail
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,16 +33,7 @@ def test_a_task_whose_outcome_could_not_be_recorded_runs_again(
     for name in failures:
         monkeypatch.setattr(DBTaskResult, name, flaky(name))
     monkeypatch.setattr("glaneur.runtime.management.commands.worker.RESTART_PAUSE", 0)
-    PatientWorker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    ).run()
+    task_loop("test").run()
     assert failures == {"set_successful": 0, "set_failed": 0}  # both failed once
     task = DBTaskResult.objects.get()
     assert task.status == "SUCCESSFUL"
