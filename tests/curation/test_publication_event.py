@@ -114,3 +114,13 @@ def test_an_import(published: Calls, topic: Topic) -> None:
     imported = Post.objects.filter(topic=topic, status=Post.Status.PUBLISHED)
     assert imported.exists()
     assert published == [("import", sorted(imported.values_list("pk", flat=True)))]
+
+
+def test_a_draft_published_by_two_people_at_once_is_published_once(
+    published: Calls, topic: Topic
+) -> None:
+    draft = create_post(topic, by=topic.owner, title="Brouillon", status="draft")
+    first, second = Post.objects.get(pk=draft.pk), Post.objects.get(pk=draft.pk)  # two pages
+    publish(first, by=topic.owner)
+    publish(second, by=topic.owner)  # its copy still says draft
+    assert published == [("person", [draft.pk])]

@@ -260,7 +260,18 @@ def publish(post: Post, *, by: AnyUser | None, at: datetime | None = None) -> Po
     """Publish now, or schedule for ``at``; ``by=None`` is the scheduler."""
     if by is not None:
         check_can_edit_post(by, post)
-    was_published = post.status == Post.Status.PUBLISHED
+    with transaction.atomic():
+        # As it is now, not as the caller's copy says: two people publishing the same
+        # draft make one publication.
+        current = Post.objects.select_for_update().filter(pk=post.pk).values("status").first()
+        was_published = current is not None and current["status"] == Post.Status.PUBLISHED
+        _set_publication(post, at)
+        if post.status == Post.Status.PUBLISHED and not was_published:
+            events.published([post.pk], how="person" if by is not None else "scheduler")
+    return post
+
+
+def _set_publication(post: Post, at: datetime | None) -> None:
     if at is not None and at > timezone.now():
         post.status, post.publish_at = Post.Status.SCHEDULED, at
     else:
@@ -268,9 +279,6 @@ def publish(post: Post, *, by: AnyUser | None, at: datetime | None = None) -> Po
         # The stream is ordered by curation date: a draft published today is today's news.
         post.curated_at = timezone.now()
     post.save(update_fields=["status", "publish_at", "curated_at", "updated_at"])
-    if post.status == Post.Status.PUBLISHED and not was_published:
-        events.published([post.pk], how="person" if by is not None else "scheduler")
-    return post
 
 
 def unpublish(post: Post, *, by: AnyUser) -> Post:
