@@ -16,6 +16,7 @@ from glaneur.curation.services import create_topic as create_empty_topic
 
 from .errors import ImportFailed
 from .fields import concrete_fields, decode_fields
+from .importers.common import fit
 from .importers.records import ImportBundle
 from .planning import Planned
 
@@ -89,8 +90,8 @@ def accounts(
         record = bundle.users.get(name)
         user = user_model(
             username=name,
-            first_name=(record.first_name if record else "")[:150],
-            last_name=(record.last_name if record else "")[:150],
+            first_name=fit(user_model, "first_name", record.first_name if record else ""),
+            last_name=fit(user_model, "last_name", record.last_name if record else ""),
         )
         user.set_unusable_password()
         missing.append(user)

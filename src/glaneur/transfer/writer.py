@@ -34,6 +34,7 @@ from . import targets
 from .after_write import BATCH, index_posts, link_comment_refs, link_own_refs, restore_updated_at
 from .errors import ImportFailed
 from .fields import concrete_fields, decode_fields
+from .importers.common import fit
 from .importers.records import ImportBundle
 from .keys import local_prefix
 from .planning import (
@@ -343,7 +344,9 @@ def _save_posts(
                 account = accounts.get(username or "")
                 if name == "author" and username and account is None and not comment.author_name:
                     # An account unknown here: the comment keeps its author's name.
-                    comment.author_name = display_names.get(username, username)[:200]
+                    comment.author_name = fit(
+                        Comment, "author_name", display_names.get(username, username)
+                    )
                 setattr(comment, name, account)
             comments.append(comment)
     Comment.objects.bulk_create(comments, batch_size=BATCH)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import models
 from django.utils.translation import gettext as _
 
 from ..errors import ImportFailed
@@ -153,6 +154,13 @@ def parse_day_counts(
     return days
 
 
-def clip(value: Any, limit: int) -> str:
-    """A one-line text cut to a column's size (titles and names from other tools)."""
-    return " ".join(str(value or "").split())[:limit]
+def one_line(value: Any) -> str:
+    """A text on one line, spaces collapsed (titles and names from other tools). A post's
+    fields are cut to their columns by the one post rule (``curation.posts.shape_post``)."""
+    return " ".join(str(value or "").split())
+
+
+def fit(model: type[models.Model], name: str, value: Any) -> str:
+    """A one-line text cut to the size of ``model.name`` (topics, accounts, comments)."""
+    limit = getattr(model._meta.get_field(name), "max_length", None)
+    return one_line(value)[:limit] if limit else one_line(value)

@@ -37,7 +37,7 @@ from glaneur.curation.models import Post
 
 from ..errors import ImportFailed
 from ..exporters.csvfile import FORMULA_START
-from .common import clip, decode_text, make_key, parse_when, require_url, web_url
+from .common import decode_text, make_key, one_line, parse_when, require_url, web_url
 from .library_errors import csv_error
 from .records import ImportBundle, PostRecord
 
@@ -159,16 +159,16 @@ def _record(row: dict[str, str], *, item: int, line: int) -> PostRecord:
     url = row.get("url", "")
     if url:
         url = require_url(url, item=item, line=line)
-    title = clip(row.get("title", ""), 500) or url
+    title = one_line(row.get("title", "")) or url
     if not title:
         raise ImportFailed(_("the row has neither a url nor a title"), item=item, line=line)
     fields: dict[str, object] = {"title": title, "url": url}
     for name in ("summary", "insight"):
         if row.get(name):
             fields[name] = row[name].replace("\r\n", "\n")
-    for name, limit in (("author", 200), ("site_name", 200), ("via", 200)):
+    for name in ("author", "site_name", "via"):
         if row.get(name):
-            fields[name] = clip(row[name], limit)
+            fields[name] = one_line(row[name])
     if row.get("image_url"):
         # An image is a nicety: an unusable address is dropped, not fatal.
         fields["image_url"] = web_url(row["image_url"]) or ""

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from ..errors import ImportFailed
 from ..textconv import html_to_text
-from .common import clip, make_key, require_url, web_url
+from .common import make_key, one_line, require_url, web_url
 from .library_errors import xml_error
 from .records import ImportBundle, PostRecord
 
@@ -60,7 +60,7 @@ def parse_feed(data: bytes) -> ImportBundle:
     for item, entry in enumerate(parsed.entries, start=1):
         link = str(entry.get("link") or "").strip()
         url = require_url(link, item=item) if link else ""
-        title = clip(html_to_text(str(entry.get("title") or "")), 500) or url
+        title = one_line(html_to_text(str(entry.get("title") or ""))) or url
         if not title:
             raise ImportFailed(_("the entry has neither a link nor a title"), item=item)
         summary = html_to_text(str(entry.get("summary") or ""))
@@ -70,7 +70,7 @@ def parse_feed(data: bytes) -> ImportBundle:
             "title": title,
             "url": url,
             "summary": summary or main_text[:1000],
-            "author": clip(entry.get("author"), 200),
+            "author": one_line(entry.get("author")),
             "image_url": _image(entry),
         }
         if main_text and main_text != summary:

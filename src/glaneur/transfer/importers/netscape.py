@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from glaneur.curation.models import Post
 
 from ..errors import ImportFailed
-from .common import clip, decode_text, from_timestamp, web_url
+from .common import decode_text, from_timestamp, one_line, web_url
 from .records import ImportBundle, PostRecord
 
 _NOTES = re.compile(r"\[linkding-notes\](.*?)\[/linkding-notes\]", re.DOTALL)
@@ -83,7 +83,7 @@ def parse_netscape(data: bytes) -> ImportBundle:
             skipped.append(str(link.line))
             continue
         item += 1
-        title = clip("".join(link.title), 500) or url
+        title = one_line("".join(link.title)) or url
         description = "".join(link.description).strip()
         notes = "\n\n".join(m.strip() for m in _NOTES.findall(description))
         summary = _NOTES.sub("", description).strip()

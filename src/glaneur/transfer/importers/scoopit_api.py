@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from ..errors import ImportFailed
 from ..textconv import html_to_markdown, html_to_text
-from .common import clip, load_json, make_key, require_url, web_url
+from .common import load_json, make_key, one_line, require_url, web_url
 from .records import ImportBundle, PostRecord, UserRecord
 
 
@@ -81,7 +81,7 @@ def parse_scoopit_api(data: bytes) -> ImportBundle:
         if "curationDate" not in raw:
             raise ImportFailed(_("the post has no curationDate"), item=item)
         url = require_url(str(raw["url"]), item=item) if raw.get("url") else ""
-        title = clip(html_to_text(str(raw.get("title") or "")), 500) or url
+        title = one_line(html_to_text(str(raw.get("title") or ""))) or url
         if not title:
             raise ImportFailed(_("the post has neither a title nor a url"), item=item)
         summary = str(raw.get("content") or "") or html_to_text(str(raw.get("htmlContent") or ""))
@@ -113,13 +113,13 @@ def parse_scoopit_api(data: bytes) -> ImportBundle:
         )
         author = raw.get("author")
         if isinstance(author, dict):
-            name = clip(author.get("name") or author.get("shortName"), 150)
+            name = one_line(author.get("name") or author.get("shortName"))
             username = slugify(str(author.get("shortName") or name))[:150]
             if username:
                 bundle.users.setdefault(username, UserRecord(username, first_name=name))
                 record.users["curated_by"] = username
         elif isinstance(author, str) and author.strip():
-            fields["author"] = clip(author, 200)
+            fields["author"] = one_line(author)
         if record.key and record.key in seen_ids:
             raise ImportFailed(_("the id %(id)r appears twice") % {"id": raw.get("id")}, item=item)
         seen_ids.add(record.key)

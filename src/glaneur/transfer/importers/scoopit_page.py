@@ -20,11 +20,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from glaneur.audience.models import Comment
+from glaneur.curation.models import Topic
 from glaneur.ingest.urlnorm import normalize_url
 
 from ..errors import ImportFailed
 from ..scoopit import ParsedPost, ParsedTopic
-from .common import clip, site_zone, web_url
+from .common import fit, one_line, site_zone, web_url
 from .records import CommentRecord, ImportBundle, MemberRecord, PostRecord, TopicRecord, UserRecord
 
 FALLBACK_USERNAME = "scoopit-curator"
@@ -79,7 +81,7 @@ def bundle_from_page(
     bundle = ImportBundle(format="scoopit-page", posts=[], create_accounts=True)
     bundle.notes += [where(s.line, s.last) + s.reason for s in parsed.skipped]
     owner = curator_username(parsed.curator)
-    bundle.users[owner] = UserRecord(owner, first_name=clip(parsed.curator, 150))
+    bundle.users[owner] = UserRecord(owner, first_name=one_line(parsed.curator))
     dates = curation_dates(parsed.posts, now or timezone.now())
     for item, (post, curated_at) in enumerate(zip(parsed.posts, dates, strict=True), start=1):
         bundle.posts.append(_record(post, item, curated_at, bundle))
@@ -87,7 +89,7 @@ def bundle_from_page(
         bundle.topic = TopicRecord(
             fields={
                 "slug": new_topic,
-                "title": clip(parsed.title, 200),
+                "title": fit(Topic, "title", parsed.title),
                 "description": parsed.description,
                 "language": "fr",
                 "historical_views": parsed.views_total,
@@ -113,21 +115,21 @@ def _record(post: ParsedPost, item: int, curated_at: datetime, bundle: ImportBun
             % {"url": post.url[:200]}
         )
     fields: dict[str, object] = {
-        "title": clip(post.title, 500),
+        "title": one_line(post.title),
         "url": url,
         "summary": post.summary,
         "insight": post.insight,
         "image_url": web_url(post.image_url or "") or "",
-        "site_name": clip(post.site_name, 200),
-        "via": clip(post.via, 200),
+        "site_name": one_line(post.site_name),
+        "via": one_line(post.via),
         "curated_at": curated_at,
-        "rescooped_from": clip(post.rescooped_from, 200),
+        "rescooped_from": one_line(post.rescooped_from),
     }
     record = PostRecord(item=item, line=post.line, key=key, fields=fields, tags=post.tags)
     if post.curated_by:
         username = curator_username(post.curated_by)
         bundle.users.setdefault(
-            username, UserRecord(username, first_name=clip(post.curated_by, 150))
+            username, UserRecord(username, first_name=one_line(post.curated_by))
         )
         record.users["curated_by"] = username
     for n, comment in enumerate(post.comments):
@@ -135,7 +137,7 @@ def _record(post: ParsedPost, item: int, curated_at: datetime, bundle: ImportBun
             CommentRecord(
                 key=f"{key}:{n}",
                 fields={
-                    "author_name": clip(comment.author, 200),
+                    "author_name": fit(Comment, "author_name", comment.author),
                     "text": comment.text,
                     "is_curator_insight": comment.is_curator_insight,
                     "created_at": _aware(comment.posted_at) if comment.posted_at else curated_at,
