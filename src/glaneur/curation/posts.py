@@ -11,6 +11,7 @@ rendered as sanitised HTML, text cut to its column. ``mark_set_by_person`` keeps
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
@@ -53,6 +54,20 @@ def clean_title(title: str) -> str:
     return " ".join(title.split())[: LIMITS["title"]]
 
 
+def clipped(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with the text of the clipped fields cut to their columns, before a
+    validation that would refuse it (an importer's file)."""
+    cut = dict(values)
+    for name in CLIPPED_FIELDS:
+        if isinstance(cut.get(name), str):
+            cut[name] = _cut(name, cut[name])
+    return cut
+
+
+def _cut(name: str, text: str) -> str:
+    return clean_title(text) if name == "title" else text[: LIMITS[name]]
+
+
 def url_key(url: str) -> str:
     """The normalised URL a topic's duplicates are found by ("" without a URL)."""
     return normalize_url(url) if url else ""
@@ -91,7 +106,7 @@ def shape_post(
         written.add("insight_html")
     for name in CLIPPED_FIELDS[1:]:
         if name in given:
-            setattr(post, name, str(getattr(post, name))[: LIMITS[name]])
+            setattr(post, name, _cut(name, str(getattr(post, name))))
     return written
 
 

@@ -17,6 +17,7 @@ from glaneur.audience.models import Comment
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.posts import (
     clean_title,
+    clipped,
     mark_set_by_person,
     shape_post,
     typed_fields,
@@ -87,7 +88,7 @@ def plan_post(
     existing: Existing,
 ) -> Planned | None:
     item, line = record.item, record.line
-    values = decode_fields(Post, record.fields, post_fields, item=item, line=line)
+    values = decode_fields(Post, clipped(record.fields), post_fields, item=item, line=line)
     # Title and URL first, without a Post: they say whether the post is already there.
     title = clean_title(str(values.get("title") or ""))
     if not title:
