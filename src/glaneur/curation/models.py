@@ -272,3 +272,9 @@ class PostStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id}:{self.name}={self.state}"
+
+    @property
+    def label(self) -> str:
+        from .pipeline import step_label  # the pipeline knows the steps apps registered
+
+        return step_label(self.name)

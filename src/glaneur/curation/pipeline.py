@@ -35,6 +35,8 @@ from .models import Post, PostStep
 from .posts import apply_extracted
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from glaneur.ingest.extract import Article
 
     from .access import AnyUser
@@ -168,17 +170,26 @@ def give_up(post_id: int) -> None:
     )
 
 
-# The steps after the read, by name: how to run one again for some posts (``retry_step``).
+# The steps after the read, by name: how to run one again for some posts (``retry_step``),
+# and what curators call it.
 _steps: dict[str, Callable[[list[int]], object]] = {}
+_labels: dict[str, StrOrPromise] = {}
 
 
-def register_step(name: str, rerun: Callable[[list[int]], object]) -> None:
+def register_step(
+    name: str, rerun: Callable[[list[int]], object], label: StrOrPromise | None = None
+) -> None:
     """Declare a step of the pipeline (from its app's ``ready``)."""
     _steps[name] = rerun
+    _labels[name] = label or name
 
 
 def step_names() -> list[str]:
     return ["read", *sorted(_steps)]
+
+
+def step_label(name: str) -> str:
+    return str(_labels.get(name, name))
 
 
 def record_step(name: str, post_ids: Iterable[int], *, error: str = "") -> None:

@@ -36,7 +36,7 @@ PERSON_WINS_FIELDS = (
 
 # Action paths share the post's URL prefix: a post's slug must never be one of them.
 RESERVED_SLUGS = frozenset(
-    {"edit", "delete", "pin", "rescoop", "comment", "comments", "refetch", "card"}
+    {"edit", "delete", "pin", "rescoop", "comment", "comments", "refetch", "card", "retry"}
 )
 
 # Text too long for its column is cut, not refused (a page's title, an importer's author).

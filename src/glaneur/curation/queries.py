@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Prefetch, QuerySet
 
 from . import access
-from .models import Post, PostTag, Tag, Topic
+from .models import Post, PostStep, PostTag, Tag, Topic
 
 
 def published_posts(topic: Topic) -> QuerySet[Post]:
@@ -24,6 +24,12 @@ def with_card_data(posts: QuerySet[Post]) -> QuerySet[Post]:
     return posts.select_related(
         "curated_by", "origin__topic", "origin__curated_by"
     ).prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+
+
+def with_failed_steps(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """Posts with ``failed_steps``, the steps after the read that failed (one more query)."""
+    failed = PostStep.objects.filter(state=PostStep.State.FAILED).order_by("name")
+    return posts.prefetch_related(Prefetch("steps", queryset=failed, to_attr="failed_steps"))
 
 
 def filter_by_tags(posts: QuerySet[Post], tag_slugs: Sequence[str]) -> QuerySet[Post]:

@@ -19,5 +19,10 @@ urlpatterns = [
     path("topic/<slug:slug>/p/<int:post_id>/delete/", views.post_delete, name="post-delete"),
     path("topic/<slug:slug>/p/<int:post_id>/pin/", views.post_pin, name="post-pin"),
     path("topic/<slug:slug>/p/<int:post_id>/rescoop/", views.post_rescoop, name="post-rescoop"),
+    path(
+        "topic/<slug:slug>/p/<int:post_id>/retry/<slug:step>/",
+        views.post_retry_step,
+        name="post-retry-step",
+    ),
     path("u/<str:username>/", views.profile, name="profile"),
 ]

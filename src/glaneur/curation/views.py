@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from glaneur.http import HtmxHttpRequest, safe_next
 
-from . import access, queries, services
+from . import access, pipeline, queries, services
 from .bookmarklet import bookmarklet
 from .forms import PostForm, RescoopForm, TopicForm
-from .models import Membership, Post, Topic
+from .models import Membership, Post, PostStep, Topic
 from .pages import post_for as post_for
 from .pages import topic_for as topic_for
 from .posts import EDITABLE_FIELDS
@@ -111,7 +112,8 @@ def post_edit(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse
         if response := _save_post_form(request, form, topic, post):
             _apply_publication(request, post, form)
             return response
-    context = {"form": form, "topic": topic, "post": post}
+    failed = post.steps.filter(state=PostStep.State.FAILED).order_by("name")
+    context = {"form": form, "topic": topic, "post": post, "failed_steps": list(failed)}
     if request.htmx and request.method == "GET":
         return render(request, "curation/post_form.html#editor", context)
     return render(request, "curation/post_form.html", context)
@@ -134,14 +136,37 @@ def topic_drafts(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     posts = queries.with_card_data(mine.exclude(status=Post.Status.PUBLISHED)).order_by(
         "-updated_at"
     )[:200]
-    problems = queries.with_card_data(
-        mine.filter(state__in=[Post.State.FAILED, Post.State.BLOCKED])
+    # A page that could not be read, or a later step (search index…) that failed.
+    in_trouble = Q(state__in=[Post.State.FAILED, Post.State.BLOCKED]) | Q(
+        steps__state=PostStep.State.FAILED
+    )
+    problems = queries.with_failed_steps(
+        queries.with_card_data(mine.filter(in_trouble).distinct())
     ).order_by("-updated_at")[:200]
     return render(
         request,
         "curation/drafts.html",
         {"topic": topic, "drafts": list(posts), "problems": list(problems)},
     )
+
+
+@require_POST
+@login_required
+def post_retry_step(request: HtmxHttpRequest, slug: str, post_id: int, step: str) -> HttpResponse:
+    """Run one step of the pipeline again for this post (the edit page lists failed ones)."""
+    topic = topic_for(request, slug)
+    post = post_for(request, topic, post_id)
+    if step not in pipeline.step_names():
+        raise Http404
+    try:
+        pipeline.retry_step(post, step, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("“%(step)s” will run again.") % {"step": pipeline.step_label(step)}
+        )
+    return redirect(reverse("curation:post-edit", args=[topic.slug, post.pk]))
 
 
 @login_required

@@ -15,4 +15,4 @@ class SearchConfig(AppConfig):
         # Search subscribes to curation's posts_changed event, and is the pipeline's
         # "index" step; its hourly merge of shards is in runtime.jobs.
         signals.connect()
-        register_step(STEP, index_soon)
+        register_step(STEP, index_soon, _("search index"))
