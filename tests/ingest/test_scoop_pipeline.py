@@ -11,10 +11,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from glaneur.curation.models import Post, ScheduledJob
+from glaneur.curation.models import Post
 from glaneur.curation.services import DuplicatePost, publish_due_posts, refetch, scoop_url
 from glaneur.ingest.captures import store_capture
 from glaneur.runtime import scheduler
+from glaneur.runtime.models import ScheduledJob
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

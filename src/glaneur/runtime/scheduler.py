@@ -11,9 +11,8 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from glaneur.curation.models import ScheduledJob
-
 from .jobs import Job, jobs
+from .models import ScheduledJob
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from django.db import DatabaseError, close_old_connections, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from glaneur.curation.models import WorkerProcess
+from .models import WorkerProcess
 
 logger = logging.getLogger(__name__)
 
