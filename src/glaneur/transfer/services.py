@@ -6,6 +6,7 @@ Formats: ``importers`` read files into records, ``writer`` checks and saves them
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from glaneur.curation.models import Topic
 from glaneur.curation.services import EDITOR_ROLES, check_can_view, role_of, unique_topic_slug
 
-from .errors import ImportFailed
+from .errors import ImportFailed, unreadable_file
 from .exporters import Export, ExportFormat, export_topic
 from .importers import ImportFormat, guess_format, parse, scoopit_page
 from .importers.common import decode_text
@@ -76,6 +77,17 @@ def check_size(size: int) -> None:
             _("The file is too large (%(size)s; %(max)s at most).")
             % {"size": filesizeformat(size), "max": filesizeformat(max_import_bytes())}
         )
+
+
+def read_import_file(path: Path) -> bytes:
+    """A file to import, read whole unless too large; ImportFailed says why, naming it."""
+    try:
+        check_size(path.stat().st_size)
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(unreadable_file(path, exc)) from exc
+    except ImportFailed as exc:
+        raise ImportFailed(f"{path}: {exc}") from exc
 
 
 def can_export_everything(user: User | AnonymousUser, topic: Topic) -> bool:

@@ -13,11 +13,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from glaneur.curation.models import Topic
-from glaneur.transfer.errors import ImportFailed, unreadable_file
+from glaneur.transfer.errors import ImportFailed
 from glaneur.transfer.importers import ImportFormat, guess_format
 from glaneur.transfer.jobs import run_import_job
 from glaneur.transfer.models import ImportJob
-from glaneur.transfer.services import check_size
+from glaneur.transfer.services import read_import_file
 
 
 class Command(BaseCommand):
@@ -45,12 +45,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, file: str, topic: str, **options: Any) -> None:
         path = Path(file)
         try:
-            check_size(path.stat().st_size)
-            content = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(unreadable_file(path, exc)) from exc
+            content = read_import_file(path)
         except ImportFailed as exc:
-            raise CommandError(f"{path}: {exc}") from exc
+            raise CommandError(str(exc)) from exc
         fmt = options["format"]
         target = Topic.objects.filter(slug=topic).first() if topic else None
         if target is None:

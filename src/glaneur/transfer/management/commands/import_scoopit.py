@@ -8,8 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from glaneur.transfer.errors import unreadable_file
-from glaneur.transfer.services import ImportFailed, check_size, import_scoopit
+from glaneur.transfer.services import ImportFailed, import_scoopit, read_import_file
 
 
 class Command(BaseCommand):
@@ -21,12 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, file: str, **options: Any) -> None:
         path = Path(file)
         try:
-            check_size(path.stat().st_size)
-            content = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(unreadable_file(path, exc)) from exc
+            content = read_import_file(path)
         except ImportFailed as exc:
-            raise CommandError(f"{path}: {exc}") from exc
+            raise CommandError(str(exc)) from exc
         try:
             report = import_scoopit(content, source=str(path))
         except ImportFailed as exc:
