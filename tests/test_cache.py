@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import RequestFactory
 
 from glaneur import ratelimit
+from glaneur.cache import BoundedMemoryCache
 from glaneur.settings.base import shared_cache
 from tests.processes import run_glaneur
 
@@ -101,3 +102,33 @@ def test_the_client_address_is_read_as_allauth_reads_it(settings: Any) -> None:
     # One IPv6 subscriber holds a /64: its addresses count as one.
     ipv6 = factory.get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")
     assert ratelimit.client_address(ipv6) == "2001:db8:1:2::"
+
+
+def bounded(max_bytes: int, name: str) -> BoundedMemoryCache:
+    return BoundedMemoryCache(name, {"OPTIONS": {"MAX_ENTRIES": 1000, "MAX_BYTES": max_bytes}})
+
+
+def test_the_fragment_cache_is_bounded_by_bytes_and_keeps_the_recent() -> None:
+    fragments = bounded(100_000, "test-bounded")
+    page = "x" * 20_000  # a rendered stream page is 20 to 60 KiB
+    for n in range(4):
+        fragments.set(f"page-{n}", page)
+    assert fragments.get("page-0") == page  # read: now the most recently used
+    fragments.set("page-4", page)  # 5 × 20 KB and more: the least recently used goes
+    assert fragments.get("page-0") == page and fragments.get("page-1") is None
+    for n in range(5, 50):
+        fragments.set(f"page-{n}", page)
+    assert fragments.total_bytes() <= 100_000
+    assert fragments.get("page-49") == page and fragments.get("page-48") == page
+    assert fragments.get("page-30") is None
+    fragments.set("page-49", "small")  # a replaced entry counts once, at its new size
+    fragments.delete("page-48")
+    assert fragments.total_bytes() < 100_000 - 20_000
+    fragments.clear()
+    assert fragments.total_bytes() == 0
+
+
+def test_the_configured_fragment_cache_is_the_bounded_one() -> None:
+    from glaneur.cache import fragment_cache
+
+    assert isinstance(fragment_cache._connections[fragment_cache._alias], BoundedMemoryCache)  # type: ignore[attr-defined]

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import base64
 import pickle
+from collections import OrderedDict
+from threading import Lock
 from typing import Any, cast
 
 from django.core.cache import caches
-from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.db import BaseDatabaseCache
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import call_command
 from django.db import connections, models, router, transaction
 from django.utils.connection import ConnectionProxy
@@ -80,3 +83,53 @@ def create_cache_tables(using: str = "default", **kwargs: Any) -> None:
     """After every ``migrate``: the table of a database cache, if it is not there yet."""
     if any(isinstance(caches[alias], BaseDatabaseCache) for alias in caches):
         call_command("createcachetable", database=using, verbosity=0)
+
+
+class BoundedMemoryCache(LocMemCache):
+    """A process's memory cache bounded by bytes as well as entries (OPTIONS ``MAX_BYTES``):
+    page fragments weigh from a few to some sixty KiB, so a crawler walking every page of a
+    large topic would otherwise fill ``MAX_ENTRIES`` with megabytes and push a web worker
+    past its memory budget. The least recently used entries go first."""
+
+    # LocMemCache's own state (not in django-stubs).
+    _cache: OrderedDict[str, bytes]
+    _expire_info: dict[str, float | None]
+    _lock: Lock
+
+    def __init__(self, name: str, params: dict[str, Any]) -> None:
+        super().__init__(name, params)
+        self._max_bytes = int(params.get("OPTIONS", {}).get("MAX_BYTES", 0)) or None
+        self._sizes: dict[str, int] = _sizes.setdefault(name, {})
+
+    def total_bytes(self) -> int:
+        with self._lock:
+            return sum(self._sizes.values())
+
+    def _set(self, key: str, value: bytes, timeout: Any = DEFAULT_TIMEOUT) -> None:
+        self._sizes.pop(key, None)
+        super()._set(key, value, timeout)  # type: ignore[misc]
+        self._sizes[key] = len(value)
+        if self._max_bytes is not None:
+            total = sum(self._sizes.values())
+            while total > self._max_bytes and len(self._cache) > 1:
+                # The OrderedDict keeps the most recently used first.
+                old, pickled = self._cache.popitem()
+                self._expire_info.pop(old, None)
+                total -= self._sizes.pop(old, len(pickled))
+
+    def _cull(self) -> None:
+        super()._cull()  # type: ignore[misc]
+        for key in set(self._sizes) - set(self._cache):
+            del self._sizes[key]
+
+    def _delete(self, key: str) -> bool:
+        self._sizes.pop(key, None)
+        return bool(super()._delete(key))  # type: ignore[misc]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._sizes.clear()
+        super().clear()
+
+
+_sizes: dict[str, dict[str, int]] = {}

@@ -243,9 +243,13 @@ def shared_cache(url: str) -> dict[str, Any]:
 CACHES = {
     "default": shared_cache(os.environ.get("GLANEUR_CACHE_URL", "")),
     "fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "glaneur.cache.BoundedMemoryCache",
         "LOCATION": "glaneur-fragments",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        # Bounded by bytes too, so a crawler cannot push a web worker past its memory budget.
+        "OPTIONS": {
+            "MAX_ENTRIES": 2000,
+            "MAX_BYTES": int(os.environ.get("GLANEUR_FRAGMENT_CACHE_MB", "24")) * 1024 * 1024,
+        },
     },
 }
 
