@@ -13,9 +13,10 @@ SCOOPS = "scoops"  # fetching and reading the page of a post a curator just scoo
 INDEX = "index"  # search indexing, merging the index's shards
 MAIL = "mail"  # digests, newsletters
 IMPORTS = "imports"  # file imports started from the web
+NLP = "nlp"  # the enrich step: actors and quotes (spaCy, loaded once per worker)
 DEFAULT = "default"  # tasks enqueued before the queues existed
 
-ALL = [SCOOPS, INDEX, MAIL, IMPORTS, DEFAULT]
+ALL = [SCOOPS, INDEX, MAIL, IMPORTS, NLP, DEFAULT]
 
 # The lanes of a worker that takes every queue; the last takes whatever the others do not.
-LANES: list[list[str]] = [[SCOOPS], [INDEX], []]
+LANES: list[list[str]] = [[SCOOPS], [INDEX], [NLP], []]

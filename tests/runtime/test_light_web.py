@@ -64,7 +64,7 @@ def test_serving_pages_searches_and_scoops_loads_no_worker_library(topic: Any) -
         "shell",
         "-c",
         REQUESTS % {"slug": topic.slug, "heavy": HEAVY},
-        env=child_env(GLANEUR_INDEX_IN_WORKER="1"),
+        env=child_env(GLANEUR_INDEX_IN_WORKER="1", GLANEUR_ENRICH_IN_WORKER="1"),
     )
     assert done.returncode == 0, done.stderr
     outcome = json.loads(done.stdout.strip().splitlines()[-1])

@@ -36,7 +36,8 @@ def test_a_worker_of_every_queue_runs_each_kind_in_its_own_lane() -> None:
     assert lanes("*") == [
         ([queues.SCOOPS], []),
         ([queues.INDEX], []),
-        (["*"], [queues.SCOOPS, queues.INDEX]),
+        ([queues.NLP], []),
+        (["*"], [queues.SCOOPS, queues.INDEX, queues.NLP]),
     ]
     assert lanes("mail,imports") == [([queues.MAIL, queues.IMPORTS], [])]
 

@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "glaneur.syndication",
     "glaneur.transfer",
     "glaneur.search",
+    "glaneur.territories",
+    "glaneur.enrich",
     "glaneur.api",
     "glaneur.runtime",
 ]
@@ -332,6 +334,8 @@ GLANEUR_INDEX_WORKERS = int(os.environ.get("GLANEUR_INDEX_WORKERS", "0"))
 # worker after the post's transaction commits (off: at once in the saving process).
 GLANEUR_WORKER_LEASE = float(os.environ.get("GLANEUR_WORKER_LEASE", "60"))
 GLANEUR_INDEX_IN_WORKER = env_bool("GLANEUR_INDEX_IN_WORKER", True)
+# The enrich step (spaCy) runs in the worker, queue nlp; never in a web process.
+GLANEUR_ENRICH_IN_WORKER = env_bool("GLANEUR_ENRICH_IN_WORKER", True)
 
 GLANEUR_FETCH_ALLOW = env_list("GLANEUR_FETCH_ALLOW")
 GLANEUR_FETCH_TIMEOUT = float(os.environ.get("GLANEUR_FETCH_TIMEOUT", "10"))

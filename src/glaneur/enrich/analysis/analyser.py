@@ -1,0 +1,192 @@
+"""The analyser: a post's texts in, its actors and its quotes with their speakers out.
+
+Pure Python over spaCy (no database): the enrich services store what it finds, the tests
+and the bench call it directly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import nlp as pipeline
+from .attribution import Attributor
+from .people import (
+    TITLE_NAME,
+    Mention,
+    Person,
+    organisation_of,
+    person_runs,
+    role_after,
+    role_before,
+)
+from .spans import Span, find_spans
+from .text import name_key
+from .verbs import is_speech_verb
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+VERSION = 1  # raise it when the analyser changes: posts are analysed again in the background
+
+# Words before a passage in marks that make it a name, not speech: « le programme « X » ».
+NAMING = re.compile(
+    r"(?:programme|dispositif|opération|intitulée?s?|baptisée?s?|appelée?s?|nommée?s?|label|"
+    r"film|livre|ouvrage|exposition|spectacle|campagne|slogan|thème|prix|concours|projet|"
+    r"festival|charte|plan|rallye|forum|salon|journée|semaine|devise|formule|mot d['’]ordre|"
+    r"expression|dits?|dites?|mention|marque|collectif|appel|réseau|titre|site)\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class FoundQuote:
+    field: str
+    start: int  # offsets in the field's text, the quotation marks included
+    end: int
+    text: str
+    speaker: str | None  # the key of an actor of ``Result.actors``
+    how: str  # after, before, incise, selon, colon, intro, follow (or "" unattributed)
+
+
+@dataclass
+class Result:
+    actors: list[Person] = field(default_factory=list)
+    quotes: list[FoundQuote] = field(default_factory=list)
+    version: int = VERSION
+
+    def actor(self, key: str | None) -> Person | None:
+        return next((a for a in self.actors if a.key == key), None)
+
+
+def _context_offsets(text: str) -> set[int]:
+    """Where a person's name can be expected: after "selon", "pour", "d'après", and after a
+    speech verb (``explique Eric Buffo``)."""
+    offsets = set()
+    for match in re.finditer(r"\b(?:[Ss]elon|[Pp]our|[Dd]['’]après)\s+", text):
+        offsets.add(match.end())
+    for match in re.finditer(r"([\w’'-]+)(\s+)", text):
+        word = re.sub(r"-t-(?:il|elle|on)$|-(?:il|elle|on)$", "", match.group(1))
+        if is_speech_verb(word):
+            offsets.add(match.end())
+    return offsets
+
+
+class _Post:
+    """What is known of the post's people while its fields are read."""
+
+    def __init__(self) -> None:
+        self.people: dict[str, Person] = {}
+        self.surnames: dict[str, str] = {}
+
+    def add(self, mention: Mention, role: str = "") -> None:
+        person = self.people.get(mention.key)
+        if person is None:
+            person = self.people[mention.key] = Person(mention.key, mention.name, mention.kind)
+        person.mentions += 1
+        if role and not person.role:
+            person.role = role
+            person.organisation = organisation_of(role)
+        if mention.kind == "PER":
+            self.surnames.setdefault(mention.key.split(" ")[-1], mention.key)
+
+
+def analyse(fields: Sequence[tuple[str, str]]) -> Result:
+    """Actors and quotes of a post's texts (``(field name, text)``, in reading order)."""
+    nlp = pipeline.load()
+    texts = [(name, text) for name, text in fields if text.strip()]
+    docs = list(nlp.pipe([text for _name, text in texts]))
+    post = _Post()
+    per_field: list[tuple[str, str, Doc, list[Span], list[Mention]]] = []
+    for (name, text), doc in zip(texts, docs, strict=True):
+        spans = find_spans(text)
+        per = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"]
+        mentions = person_runs(text, per, _context_offsets(text))
+        for mention in mentions:
+            post.add(mention, role_after(text, mention.end) or role_before(text, mention.start))
+        for ent in doc.ents:
+            if ent.label_ == "ORG" and len(ent.text) > 1:
+                org = _org_mention(ent.start_char, ent.end_char, ent.text)
+                if org is not None and not any(_overlaps(org, m) for m in mentions):
+                    mentions.append(org)
+                    post.add(org)
+        per_field.append((name, text, doc, spans, mentions))
+    result = Result()
+    for name, text, doc, spans, mentions in per_field:
+        mentions.extend(_surname_mentions(text, post, mentions))
+        mentions.sort(key=lambda m: m.start)
+        attributor = Attributor(text, mentions, spans, post.people)
+        for span in spans:
+            words, finite = _shape(doc, span)
+            found = attributor.attribute(span)
+            if not _is_speech(text, span, words, finite, explicit=found.how in EXPLICIT):
+                continue
+            speaker = found.key if found.how else None
+            attributor.spoke(span, speaker)
+            result.quotes.append(
+                FoundQuote(name, span.start, span.end, span.content(text), speaker, found.how)
+            )
+    result.actors = sorted(post.people.values(), key=lambda p: -p.mentions)
+    return result
+
+
+EXPLICIT = {"after", "before", "incise", "selon", "colon"}
+
+
+def _overlaps(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _org_mention(start: int, end: int, text: str) -> Mention | None:
+    name = re.sub(r"^(?:[Ll]a|[Ll]e|[Ll]es)\s+|^[Ll]['’]", "", text.strip())
+    if not name or not any(c.isupper() for c in name):
+        return None
+    return Mention(start + len(text) - len(name), end, name, "ORG", "org:" + name_key(name))
+
+
+def _surname_mentions(text: str, post: _Post, mentions: list[Mention]) -> list[Mention]:
+    """A surname alone (``Buffo``, ``Mme Martin``) is the person of the post who bears it."""
+    found = []
+    taken = [(m.start, m.end) for m in mentions]
+    for match in re.finditer(r"\b[A-ZÀ-ÖØ-Þ][\w’'-]+", text):
+        key = post.surnames.get(name_key(match.group()))
+        if key is None or any(s <= match.start() < e for s, e in taken):
+            continue
+        found.append(Mention(match.start(), match.end(), post.people[key].name, "PER", key))
+        post.people[key].mentions += 1
+    for match in TITLE_NAME.finditer(text):
+        key = post.surnames.get(name_key(match.group(1)))
+        if key is None and not any(s <= match.start(1) < e for s, e in taken):
+            mention = Mention(
+                match.start(), match.end(), match.group(), "PER", name_key(match.group())
+            )
+            found.append(mention)
+            post.add(mention)
+    return found
+
+
+def _shape(doc: Doc, span: Span) -> tuple[int, bool]:
+    """How many words the passage has, and whether it has a conjugated verb (terms and
+    names in marks have none: « droit commun », « Rallye découverte des métiers »)."""
+    words, finite = 0, False
+    for token in doc.char_span(span.start, span.end, alignment_mode="expand") or []:
+        if any(s <= token.idx < e for s, e in span.inner):
+            continue
+        if token.is_alpha:
+            words += 1
+        if token.pos_ in ("VERB", "AUX") and "Fin" in token.morph.get("VerbForm", []):
+            finite = True
+    return words, finite
+
+
+def _is_speech(text: str, span: Span, words: int, finite: bool, *, explicit: bool) -> bool:
+    before = text[max(0, span.start - 40) : span.start]
+    content = span.content(text)
+    ends_sentence = bool(re.search(r"[.!?…]\s*$", content))
+    if NAMING.search(before) and not ends_sentence and not explicit:
+        return False
+    if explicit:
+        return words >= 3 and (finite or ends_sentence)
+    return words >= 5 and finite

@@ -1,0 +1,105 @@
+"""spaCy's French pipeline, loaded once per process (the worker's), with an entity ruler
+for the bodies of employment, training and local government that the model cuts."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+MODEL = "fr_core_news_sm"
+_lock = threading.Lock()
+_nlp: Language | None = None
+
+Token = dict[str, Any]
+_DE: Token = {"LOWER": {"IN": ["de", "du", "des", "d'", "d’"]}}
+_ART: Token = {"LOWER": {"IN": ["la", "l'", "l’", "le", "les"]}, "OP": "?"}
+_NAME: Token = {"IS_TITLE": True, "OP": "+"}
+_PLACE: list[Token] = [_DE, _ART, _NAME]
+
+
+def _token(*words: str) -> list[dict[str, Any]]:
+    return [{"LOWER": word} for word in words]
+
+
+def ruler_patterns() -> list[dict[str, Any]]:
+    """France Travail, Mission locale de X, Conseil départemental de X, Région X, CCI X…"""
+    org: list[list[dict[str, Any]]] = [
+        _token("france", "travail"),
+        _token("pôle", "emploi"),
+        _token("cap", "emploi"),
+        [{"LOWER": {"IN": ["apec", "afpa", "greta", "plie", "e2c", "adie", "urssaf", "opco"]}}],
+        [{"LOWER": {"IN": ["apec", "afpa", "greta", "plie", "opco"]}}, _NAME],
+        [{"LOWER": {"IN": ["mission", "missions"]}}, {"LOWER": {"IN": ["locale", "locales"]}}],
+        [{"LOWER": "mission"}, {"LOWER": "locale"}, *_PLACE],
+        [{"LOWER": {"IN": ["cci", "cma"]}}],
+        [{"LOWER": {"IN": ["cci", "cma"]}}, _NAME],
+        [{"LOWER": {"IN": ["cci", "cma"]}}, *_PLACE],
+        [
+            {"LOWER": "chambre"},
+            {"LOWER": "de"},
+            {"LOWER": "commerce"},
+            {"LOWER": "et"},
+            {"LOWER": {"IN": ["d'", "d’"]}},
+            {"LOWER": "industrie"},
+        ],
+        [
+            {"LOWER": "chambre"},
+            {"LOWER": "de"},
+            {"LOWER": "métiers"},
+            {"LOWER": "et"},
+            {"LOWER": "de"},
+            {"LOWER": "l'"},
+            {"LOWER": "artisanat"},
+        ],
+        [{"LOWER": "conseil"}, {"LOWER": {"IN": ["départemental", "régional", "municipal"]}}],
+        [{"LOWER": "conseil"}, {"LOWER": {"IN": ["départemental", "régional"]}}, *_PLACE],
+        [{"LOWER": "département"}, *_PLACE],
+        [{"LOWER": "région"}, _NAME],
+        [{"LOWER": "communauté"}, {"LOWER": "de"}, {"LOWER": "communes"}, *_PLACE],
+        [{"LOWER": "communauté"}, {"LOWER": "de"}, {"LOWER": "communes"}, _NAME],
+        [
+            {"LOWER": "communauté"},
+            {"LOWER": {"IN": ["d'", "d’"]}},
+            {"LOWER": "agglomération"},
+            *_PLACE,
+        ],
+        [
+            {"LOWER": "communauté"},
+            {"LOWER": {"IN": ["d'", "d’"]}},
+            {"LOWER": "agglomération"},
+            _NAME,
+        ],
+        [
+            {"LOWER": "maison"},
+            {"LOWER": "de"},
+            {"LOWER": {"IN": ["l'", "l’"]}},
+            {"LOWER": "emploi"},
+            *_PLACE,
+        ],
+        [
+            {"LOWER": "école"},
+            {"LOWER": "de"},
+            {"LOWER": "la"},
+            {"LOWER": "deuxième"},
+            {"LOWER": "chance"},
+        ],
+        [{"LOWER": "agence"}, _DE, _ART, _NAME],
+    ]
+    return [{"label": "ORG", "pattern": pattern} for pattern in org]
+
+
+def load() -> Language:
+    """The pipeline (loaded on first use, once per process)."""
+    global _nlp
+    with _lock:
+        if _nlp is None:
+            import spacy
+
+            nlp = spacy.load(MODEL, exclude=["parser", "lemmatizer"])
+            ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
+            ruler.add_patterns(ruler_patterns())  # type: ignore[attr-defined]
+            _nlp = nlp
+        return _nlp
