@@ -91,9 +91,7 @@ def seed(django_capture_on_commit_callbacks: Any) -> dict[str, Post]:
 
 def test_the_four_speakers_are_found_with_their_roles(seed: dict[str, Post]) -> None:
     for prefix, (name, role, organisation) in SPEAKERS.items():
-        mention = Mention.objects.select_related("actor").get(
-            post=seed[prefix], actor__name=name
-        )
+        mention = Mention.objects.select_related("actor").get(post=seed[prefix], actor__name=name)
         assert (mention.role, mention.organisation) == (role, organisation)
         people = Mention.objects.filter(post=seed[prefix], actor__kind="PER")
         assert [m.actor.name for m in people] == [name]

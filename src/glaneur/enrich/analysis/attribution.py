@@ -101,9 +101,14 @@ class Attributor:
         return NOBODY
 
     def _pronoun(self, offset: int) -> str | None:
+        """Who "il" or "elle" is: the person named last since the previous quote (a new
+        speaker being introduced), else the last speaker, else the last person named."""
+        before = [m for m in self.mentions if m.end <= offset and m.kind == "PER"]
+        since = [m for m in before if m.start >= self.last_end]
+        if since:
+            return since[-1].key
         if self.last_speaker is not None:
             return self.last_speaker
-        before = [m for m in self.mentions if m.end <= offset and m.kind == "PER"]
         return before[-1].key if before else None
 
     def _incise(self, span: Span) -> Found:
@@ -150,11 +155,16 @@ class Attributor:
                 return Found(mention.key, "selon")
         colon = pre.rstrip().endswith(":")
         verbs = [m for m in re.finditer(r"[\w’'-]+", pre) if is_speech_verb(m.group())]
-        if (colon or verbs) and mentions:
+        people = [m for m in mentions if m.kind == "PER"] or mentions
+        if (colon or verbs) and people:
             if verbs:
+                # The subject: the person named before the verb (with their apposition),
+                # else the one just after it (an inversion: "explique Anne Roux :").
                 at = start + verbs[-1].start()
-                return Found(min(mentions, key=lambda m: abs(m.start - at)).key, "before")
-            return Found(mentions[-1].key, "colon")
+                earlier = [m for m in people if m.start < at]
+                subject = earlier[-1] if earlier else people[0]
+                return Found(subject.key, "before")
+            return Found(people[-1].key, "colon")
         if verbs and SUBJECT_PRONOUN.search(pre):
             return Found(self._pronoun(span.start), "before")
         if colon and self.last_speaker and re.search(r"\b(?:il|elle)\b", pre, re.IGNORECASE):

@@ -135,20 +135,43 @@ ROLE_AFTER = re.compile(
 ROLE_BEFORE = re.compile(r"(?P<role>[^,.;:!?«»“”()\n\"]{2,120}?)\s*,?\s*$")
 
 
-def role_after(text: str, end: int) -> str:
-    """The apposition after a name: ``Eric Buffo, directeur``; ``X, à la tête de Y``."""
+LEADING = re.compile(
+    r"(?:(?:l['’]une?|une?)\s+des\s+|(?:ancien|ancienne|nouveau|nouvelle|jeune|futur|future)\s+)*"
+)
+DETERMINER = re.compile(r"(?:[Uu]ne?|[Ll]e|[Ll]a|[Ss]on|[Ss]a|[Ll]eur|[Nn]otre)\s+|[Ll]['’]")
+
+
+def _noun_at(text: str, offset: int, nouns: frozenset[int]) -> bool:
+    """A common noun (as the model tagged it) in lower case starts at ``offset``."""
+    if offset not in nouns or not text[offset : offset + 1].islower():
+        return False
+    # A past participle taken for a noun ("arrivée de Porto"): the roles ending so
+    # (délégué, chargée) are in ROLE_WORDS.
+    word = re.match(r"[\w-]+", text[offset:])
+    return word is not None and not re.search(r"(?:é|ée|és|ées)$", word.group())
+
+
+def role_after(text: str, end: int, nouns: frozenset[int] = frozenset()) -> str:
+    """The apposition after a name: ``Eric Buffo, directeur``; ``X, à la tête de Y``; any
+    phrase that starts with a common noun (``Bruno Ythier, conservateur à la Cité``)."""
     match = ROLE_AFTER.match(text, end, min(len(text), end + 200))
     if match is None:
         return ""
     role = match.group("role").strip()
-    if role.startswith("à la tête d") or role_noun(role):
+    start = match.start("role")
+    start += len(match.group("role")) - len(match.group("role").lstrip())
+    lead = LEADING.match(text, start)
+    head = lead.end() if lead else start
+    if role.startswith("à la tête d") or role_noun(role) or _noun_at(text, head, nouns):
         return _trim_role(role)
     return ""
 
 
-def role_before(text: str, start: int) -> str:
-    """The apposition before a name: ``délégué général de l'APEE, X``; ``son président, X``."""
-    window = text[max(0, start - 160) : start]
+def role_before(text: str, start: int, nouns: frozenset[int] = frozenset()) -> str:
+    """The apposition before a name: ``délégué général de l'APEE, X``; ``son président, X``;
+    ``Un viticulteur de Segonzac, X`` (an article and a common noun opening the clause)."""
+    offset = max(0, start - 160)
+    window = text[offset:start]
     if not window.rstrip().endswith(","):
         return ""
     match = ROLE_BEFORE.search(window.rstrip()[:-1])
@@ -166,6 +189,9 @@ def role_before(text: str, start: int) -> str:
             if fold(words[first].group()) in {"pour", "selon"}:
                 continue
             return _trim_role(_without_article(role))
+    article = DETERMINER.match(clause)
+    if article is not None and _noun_at(text, offset + match.start("role") + article.end(), nouns):
+        return _trim_role(clause[article.end() :].strip())
     return ""
 
 
@@ -189,7 +215,12 @@ def organisation_of(role: str) -> str:
     return re.sub(r"^(?:la|le|les)\s+|^l['’]", "", role[match.end() :]).strip()
 
 
-def person_runs(text: str, per_spans: list[tuple[int, int]], context: set[int]) -> list[Mention]:
+def person_runs(
+    text: str,
+    per_spans: list[tuple[int, int]],
+    context: set[int],
+    nouns: frozenset[int] = frozenset(),
+) -> list[Mention]:
     """Runs of capitalised words that are people: marked (even partly) as persons by the
     model, or starting at an offset in ``context`` (beside a role or a speech verb)."""
     found = []
@@ -202,7 +233,7 @@ def person_runs(text: str, per_spans: list[tuple[int, int]], context: set[int]) 
         if text[max(0, start - 1) : start] in ("'", "’"):
             continue  # "Comité d'Acteurs Locaux": the end of an organisation's name
         marked = any(s < end and start < e for s, e in per_spans)
-        beside_role = bool(role_after(text, end)) or bool(role_before(text, start))
+        beside_role = bool(role_after(text, end, nouns) or role_before(text, start, nouns))
         if marked or beside_role or start in context:
             found.append(Mention(start, end, name, "PER", name_key(name)))
     return found
