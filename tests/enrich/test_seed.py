@@ -102,9 +102,12 @@ def test_every_reported_speech_passage_is_attributed_to_its_speaker(
 ) -> None:
     for prefix, starts in QUOTES.items():
         quotes = Quote.objects.filter(post=seed[prefix], speaker__isnull=False)
-        found = [(q.text[: len(start)], q.speaker.name) for q, start in zip(quotes, starts)]  # type: ignore[union-attr]
-        assert found == [(start, SPEAKERS[prefix][0]) for start in starts]
         assert quotes.count() == len(starts)
+        found = [
+            (q.text[: len(start)], q.speaker.name if q.speaker else None)
+            for q, start in zip(quotes, starts, strict=True)
+        ]
+        assert found == [(start, SPEAKERS[prefix][0]) for start in starts]
 
 
 def test_no_term_in_guillemets_is_taken_for_a_quote(seed: dict[str, Post]) -> None:
