@@ -336,6 +336,8 @@ GLANEUR_WORKER_LEASE = float(os.environ.get("GLANEUR_WORKER_LEASE", "60"))
 GLANEUR_INDEX_IN_WORKER = env_bool("GLANEUR_INDEX_IN_WORKER", True)
 # The enrich step (spaCy) runs in the worker, queue nlp; never in a web process.
 GLANEUR_ENRICH_IN_WORKER = env_bool("GLANEUR_ENRICH_IN_WORKER", True)
+# The places step (territories: gazetteer, no spaCy) runs in the worker too, queue nlp.
+GLANEUR_LOCATE_IN_WORKER = env_bool("GLANEUR_LOCATE_IN_WORKER", True)
 
 GLANEUR_FETCH_ALLOW = env_list("GLANEUR_FETCH_ALLOW")
 GLANEUR_FETCH_TIMEOUT = float(os.environ.get("GLANEUR_FETCH_TIMEOUT", "10"))

@@ -27,11 +27,13 @@ from .wordlists import (
     CONTRACTED,
     FUNCTION_WORDS,
     LINKS,
+    ORGANISATION_PAIRS,
     ORGANISATION_WORDS,
     PLACE_CUES,
     RIVER_CUES,
     STREETS,
     TITLES,
+    WHERE_WORDS,
 )
 
 Kind = Literal["commune", "department", "region"]
@@ -262,7 +264,11 @@ def _organisation_before(tokens: list[_Token], start: int) -> bool:
         if j == 0 or not tokens[j].glued:
             return False
         j -= 1
-        if tokens[j].word in ORGANISATION_WORDS:
+        if tokens[j].word in WHERE_WORDS:
+            return False  # "le forum de l'emploi à Tarbes"
+        if tokens[j].word in ORGANISATION_WORDS or (
+            j > 0 and (tokens[j - 1].word, tokens[j].word) in ORGANISATION_PAIRS
+        ):
             return True
         if tokens[j].capital and tokens[j].word not in ARTICLES:
             continue

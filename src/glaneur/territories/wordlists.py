@@ -35,12 +35,12 @@ STREETS = _words("""allee avenue bd boulevard chemin cours impasse place quai ro
 RIVER_CUES = _words("""berges bords fleuve rive rives riviere sur vallee""")
 # Words that say an organisation is named around a place.
 ORGANISATION_WORDS = _words(
-    """afpa agence agglo agglomeration apec association banque caf cap cci centre cfa chambre
+    """afpa agence agglo agglomeration apec association banque caf cci centre cfa chambre
     chambres chu clinique club cma college comite communaute communautes communes conseil
-    cpam departemental ecole emploi entreprise entreprises eurometropole federation
+    cpam departemental ecole entreprise entreprises eurometropole federation
     fondation football greta groupe habitat hopital institut intercommunalite iut locale
-    locales lycee maison metropole mission missions office pole prefecture regional rugby
-    smicval societe sous-prefecture stade syndicat travail tribunal union universite urssaf"""
+    locales lycee maison metropole mission missions office prefecture regional rugby
+    smicval societe sous-prefecture stade syndicat tribunal union universite urssaf"""
 )
 # Commune names that are ordinary words too: taken only after a place cue ("à Orange").
 COMMON_WORDS = _words(
@@ -48,3 +48,9 @@ COMMON_WORDS = _words(
     grand lac marche marie mars mer mont montagne nord orange ouest plaine pont port riviere
     roche saint sainte sens sud val vaux vers vic ville y"""
 )
+# "Pôle emploi", "France Travail", "Cap emploi": organisations only as a pair of words.
+ORGANISATION_PAIRS = frozenset(
+    {("pole", "emploi"), ("france", "travail"), ("cap", "emploi"), ("maison", "emploi")}
+)
+# Words that say where, not who: an organisation's name does not run across them.
+WHERE_WORDS = _words("a au aux en dans pres vers depuis chez")

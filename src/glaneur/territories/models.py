@@ -1,0 +1,66 @@
+"""The places of each post: found in its text by the ``places`` step, or set by a curator."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from glaneur.curation.models import Post
+
+
+class PostPlace(models.Model):
+    """A commune, department or region a post names. A curator's correction is kept: an
+    added place (``source`` person) and a dropped one (``removed``) survive new analyses."""
+
+    class Kind(models.TextChoices):
+        COMMUNE = "commune", _("commune")
+        DEPARTMENT = "department", _("department")
+        REGION = "region", _("region")
+
+    class Source(models.TextChoices):
+        TEXT = "text", _("found in the text")
+        PERSON = "person", _("set by a curator")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="places")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    code = models.CharField(max_length=5)  # INSEE code of the commune, department or region
+    name = models.CharField(max_length=200)
+    department = models.CharField(max_length=3, blank=True)  # a commune's or department's
+    region = models.CharField(max_length=3, blank=True)
+    # How much the post is about the place: 1 per mention in the story, 0.5 in the name of
+    # an organisation ("Mission locale de Poitiers").
+    weight = models.FloatField(default=0)
+    mentions = models.PositiveIntegerField(default=0)
+    in_story = models.BooleanField(default=False)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.TEXT)
+    removed = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "kind", "code"], name="postplace_unique")
+        ]
+        indexes = [
+            models.Index(fields=["kind", "code"], name="postplace_kind_code"),
+            models.Index(fields=["department"], name="postplace_department"),
+            models.Index(fields=["region"], name="postplace_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}:{self.kind}:{self.code}"
+
+
+class LocatedPost(models.Model):
+    """What text the places of a post were found in, by which version of the finder: the
+    step skips a post whose text did not change."""
+
+    post = models.OneToOneField(
+        Post, on_delete=models.CASCADE, primary_key=True, related_name="location"
+    )
+    text_hash = models.CharField(max_length=64)
+    version = models.PositiveIntegerField()
+    located_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.post_id} v{self.version}"
