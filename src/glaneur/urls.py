@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("glaneur.api.urls")),
     path("", include("glaneur.search.urls")),
+    path("", include("glaneur.enrich.urls")),
     path("", include("glaneur.transfer.urls")),
     path("", include("glaneur.syndication.urls")),
     path("", include("glaneur.analytics.urls")),
