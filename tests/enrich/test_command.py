@@ -37,7 +37,7 @@ def test_analyse_a_topic_or_all_with_progress(topic: Topic) -> None:
     out, err = StringIO(), StringIO()
     call_command("analyse", "--topic", topic.slug, stdout=out, stderr=err)
     assert set(Quote.objects.values_list("post_id", flat=True)) == {first.pk}
-    assert "1/1" in err.getvalue() and "1 post(s) analysed" in out.getvalue()
+    assert "1/1" in err.getvalue() and "1 post(s) analysé(s), 0 en échec" in out.getvalue()
     call_command("analyse", "--all", stdout=out, stderr=err)
     assert Quote.objects.values("post_id").distinct().count() == Post.objects.count() == 2
 
