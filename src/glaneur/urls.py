@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("glaneur.api.urls")),
     path("", include("glaneur.search.urls")),
     path("", include("glaneur.enrich.urls")),
+    path("", include("glaneur.territories.urls")),
     path("", include("glaneur.transfer.urls")),
     path("", include("glaneur.syndication.urls")),
     path("", include("glaneur.analytics.urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch, QuerySet
@@ -60,12 +61,19 @@ def paginate(posts: QuerySet[Post], *, page: int, per_page: int | None = None) -
 
 
 def topic_stream(
-    topic: Topic, *, tags: Sequence[str] = (), page: int = 1, per_page: int | None = None
+    topic: Topic,
+    *,
+    tags: Sequence[str] = (),
+    page: int = 1,
+    per_page: int | None = None,
+    within: QuerySet[Any, Any] | None = None,
 ) -> StreamPage:
-    """One page of a topic's stream, pinned posts first."""
-    stream = paginate(
-        with_card_data(filter_by_tags(published_posts(topic), tags)), page=page, per_page=per_page
-    )
+    """One page of a topic's stream, pinned posts first; ``within``: a subquery of post ids
+    another app narrows it to (the posts about a place)."""
+    posts = filter_by_tags(published_posts(topic), tags)
+    if within is not None:
+        posts = posts.filter(pk__in=within)
+    stream = paginate(with_card_data(posts), page=page, per_page=per_page)
     for post in stream.posts:
         post.topic = topic  # already loaded: links and cards need no query per post
     return stream

@@ -19,22 +19,29 @@ from glaneur.curation import queries, services
 from glaneur.curation.models import Post
 from glaneur.curation.pages import page_number, post_for, rescoop_topics, topic_for
 from glaneur.http import HtmxHttpRequest
+from glaneur.territories.queries import lieu_name, parse_lieu, places_stamp, post_ids_in
 
 
 def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     topic = topic_for(request, slug)
     tag_slugs = list(dict.fromkeys(request.GET.getlist("tag")))[:5]
+    lieu = parse_lieu(request.GET.get("lieu", ""))  # a place: ?lieu=86194, 79 or r75
+    place = [("lieu", lieu.param)] if lieu else []
     page = page_number(request)
-    next_query = urlencode([("tag", t) for t in tag_slugs] + [("page", page + 1)])
+    next_query = urlencode([("tag", t) for t in tag_slugs] + place + [("page", page + 1)])
     context: dict[str, Any] = {"topic": topic, "next_query": next_query}
     # Most readers are anonymous and see the same stream: its HTML and the tag counts are
     # cached under the topic's content stamp, so any change shows at once.
     stamp = queries.topic_stamp(topic)
+    if lieu:  # places are found after the post is saved: their own stamp
+        stamp += f":{lieu.param}@{places_stamp(queries.published_posts(topic))}"
     anonymous = not request.user.is_authenticated
     stream_key = f"stream:{topic.pk}:{stamp}:{get_language()}:{','.join(tag_slugs)}:{page}"
     stream_html = fragment_cache.get(stream_key) if anonymous else None
     if stream_html is None:
-        context["stream"] = queries.topic_stream(topic, tags=tag_slugs, page=page)
+        context["stream"] = queries.topic_stream(
+            topic, tags=tag_slugs, page=page, within=post_ids_in(lieu) if lieu else None
+        )
         if anonymous:
             stream_html = render_to_string(
                 "curation/topic_detail.html#stream-page", context, request=request
@@ -58,12 +65,14 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         # Each chip toggles its tag in the current filter, so several tags combine.
         active = tag.slug in tag_slugs
         toggled = [t for t in tag_slugs if t != tag.slug] if active else [*tag_slugs, tag.slug]
-        links.append((tag, active, urlencode([("tag", t) for t in toggled])))
+        links.append((tag, active, urlencode([("tag", t) for t in toggled] + place)))
     context.update(
         views_total=total,
         views_today=today,
         popular_tags=links,
         active_tags=queries.tags_by_slug(tag_slugs),
+        lieu=lieu,
+        lieu_name=lieu_name(lieu) if lieu else "",
         curators=queries.curators(topic),
         following=is_following(request.user, topic),
         follower_count=topic.follows.count(),

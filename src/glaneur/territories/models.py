@@ -28,6 +28,9 @@ class PostPlace(models.Model):
     name = models.CharField(max_length=200)
     department = models.CharField(max_length=3, blank=True)  # a commune's or department's
     region = models.CharField(max_length=3, blank=True)
+    # Where to draw it: a commune's centroid, a department's mean point (none for a region).
+    lon = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
     # How much the post is about the place: 1 per mention in the story, 0.5 in the name of
     # an organisation ("Mission locale de Poitiers").
     weight = models.FloatField(default=0)

@@ -127,6 +127,8 @@ class _Found:
     name: str
     department: str
     region: str
+    lon: float | None = None
+    lat: float | None = None
     weight: float = 0
     mentions: int = 0
     in_story: bool = False
@@ -141,21 +143,30 @@ def _places_in(text: str, territory: dict[str, float]) -> dict[tuple[str, str], 
     for place in find_places(text, territory=territory, gaz=gaz):
         if place.code is None:
             continue
-        if place.kind == "commune":
-            commune = gaz.communes[place.code]
-            name, department, region = commune.name, commune.department, commune.region
-        elif place.kind == "department":
-            dep = gaz.departments[place.code]
-            name, department, region = dep.name, dep.code, dep.region
-        else:
-            name, department, region = gaz.regions[place.code], "", place.code
-        item = found.setdefault(
-            (place.kind, place.code), _Found(place.kind, place.code, name, department, region)
-        )
+        item = found.get((place.kind, place.code))
+        if item is None:
+            item = found[place.kind, place.code] = _describe(place.kind, place.code)
+
         item.weight += place.weight
         item.mentions += 1
         item.in_story = item.in_story or not place.in_organisation
     return found
+
+
+def _describe(kind: str, code: str) -> _Found:
+    """A place's name, department, region and point, from the gazetteer."""
+    from .gazetteer import gazetteer
+
+    gaz = gazetteer()
+    if kind == PostPlace.Kind.COMMUNE and code in gaz.communes:
+        c = gaz.communes[code]
+        return _Found(kind, code, c.name, c.department, c.region, c.lon, c.lat)
+    if kind == PostPlace.Kind.DEPARTMENT and code in gaz.departments:
+        d = gaz.departments[code]
+        return _Found(kind, code, d.name, d.code, d.region, d.lon, d.lat)
+    if kind == PostPlace.Kind.REGION and code in gaz.regions:
+        return _Found(kind, code, gaz.regions[code], "", code)
+    raise ValueError(f"unknown {kind} {code!r}")
 
 
 def _store(post_id: int, found: dict[tuple[str, str], _Found], digest: str) -> None:
@@ -178,6 +189,8 @@ def _store(post_id: int, found: dict[tuple[str, str], _Found], digest: str) -> N
                     name=f.name,
                     department=f.department,
                     region=f.region,
+                    lon=f.lon,
+                    lat=f.lat,
                     weight=f.weight,
                     mentions=f.mentions,
                     in_story=f.in_story,
@@ -195,26 +208,20 @@ def _store(post_id: int, found: dict[tuple[str, str], _Found], digest: str) -> N
 
 def correct_place(post: Post, *, by: AnyUser, kind: str, code: str, keep: bool) -> PostPlace:
     """A curator adds a place to a post (``keep``) or drops one; kept across analyses."""
-    from .gazetteer import gazetteer
-
     check_can_edit_post(by, post)
-    gaz = gazetteer()
-    if kind == PostPlace.Kind.COMMUNE and code in gaz.communes:
-        commune = gaz.communes[code]
-        name, department, region = commune.name, commune.department, commune.region
-    elif kind == PostPlace.Kind.DEPARTMENT and code in gaz.departments:
-        dep = gaz.departments[code]
-        name, department, region = dep.name, dep.code, dep.region
-    elif kind == PostPlace.Kind.REGION and code in gaz.regions:
-        name, department, region = gaz.regions[code], "", code
-    else:
-        raise ValueError(f"unknown {kind} {code!r}")
+    f = _describe(kind, code)
     with transaction.atomic():
         place, _created = PostPlace.objects.select_for_update().get_or_create(
             post=post,
             kind=kind,
             code=code,
-            defaults={"name": name, "department": department, "region": region},
+            defaults={
+                "name": f.name,
+                "department": f.department,
+                "region": f.region,
+                "lon": f.lon,
+                "lat": f.lat,
+            },
         )
         if keep:
             place.removed = False
