@@ -105,3 +105,14 @@ def test_a_filtered_page_shows_a_post_located_after_it_was_cached(
     assert titles(client.get(url).content.decode()) == {STORIES[0][0], STORIES[1][0]}
     places.correct_place(later, by=curator, kind="commune", code="79191", keep=False)
     assert titles(client.get(url).content.decode()) == {STORIES[0][0]}
+
+
+def test_a_post_page_names_its_places_with_links_to_the_topic(topic: Topic, curator: Any) -> None:
+    (post,) = publish_stories(topic, curator, STORIES[:1])
+    html = Client().get(post.get_absolute_url()).content.decode()
+    base = topic.get_absolute_url()
+    for lieu, name in (("79191", "Niort"), ("79174", "Melle"), ("79", "Deux-Sèvres")):
+        assert f'href="{base}?lieu={lieu}"' in html and name in html
+    places.correct_place(post, by=curator, kind="commune", code="79174", keep=False)
+    html = Client().get(post.get_absolute_url()).content.decode()
+    assert f'href="{base}?lieu=79174"' not in html  # a place a curator dropped
