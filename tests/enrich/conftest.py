@@ -15,6 +15,11 @@ ARTICLE = (
     "« Les premiers résultats sont encourageants et nous allons continuer. »"
 )
 
+PRIVATE_TEXT = (
+    "« Le budget de la mission locale baissera de dix pour cent l'an prochain », confie Anne "
+    "Roux, directrice de la mission locale, lors d'une réunion interne."
+)
+
 
 def post_with(topic: Topic, summary: str = ARTICLE, **extra: Any) -> Post:
     return create_post(

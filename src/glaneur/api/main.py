@@ -4,6 +4,9 @@ from typing import TYPE_CHECKING
 
 from ninja import NinjaAPI
 
+from glaneur.enrich.api import router as actors_router
+
+from .auth import OPTIONAL
 from .comments import router as comments_router
 from .docs import ServerRenderedDocs
 from .errors import install_error_handlers
@@ -53,3 +56,4 @@ install_error_handlers(api)
 api.add_router("", topics_router)
 api.add_router("", posts_router)
 api.add_router("", comments_router)
+api.add_router("", actors_router, auth=OPTIONAL)

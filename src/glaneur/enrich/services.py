@@ -137,7 +137,8 @@ def analyse_post(post: Post, *, digest: str | None = None) -> None:
     store(post, result, digest=digest or text_hash(post))
 
 
-def _actor_for(key: str, name: str, kind: str) -> Actor:
+def actor_for(key: str, name: str, kind: str) -> Actor:
+    """The actor a key names (its own, a variant, or merged into it), made if new."""
     alias = ActorAlias.objects.select_related("actor").filter(key=key).first()
     if alias is not None:
         return alias.actor
@@ -169,9 +170,9 @@ def store(post: Post, result: Result, *, digest: str) -> None:
         if person.key in dropped_actors:
             continue
         if person.key in split:
-            actor = _actor_for(split[person.key].target, split[person.key].target_name, person.kind)
+            actor = actor_for(split[person.key].target, split[person.key].target_name, person.kind)
         else:
-            actor = _actor_for(person.key, person.name, person.kind)
+            actor = actor_for(person.key, person.name, person.kind)
         actors[person.key] = actor
         mention = mentions.get(actor.pk)
         if mention is None:
@@ -217,7 +218,7 @@ def store(post: Post, result: Result, *, digest: str) -> None:
 def _speaker_of(post: Post, correction: Correction) -> Actor | None:
     if not correction.target:
         return None
-    actor = _actor_for(correction.target, correction.target_name, Actor.Kind.PERSON)
+    actor = actor_for(correction.target, correction.target_name, Actor.Kind.PERSON)
     Mention.objects.get_or_create(post=post, actor=actor)
     return actor
 
