@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from ninja import NinjaAPI
 
 from glaneur.enrich.api import router as actors_router
+from glaneur.territories.api import router as places_router
 
 from .auth import OPTIONAL
 from .comments import router as comments_router
@@ -57,3 +58,4 @@ api.add_router("", topics_router)
 api.add_router("", posts_router)
 api.add_router("", comments_router)
 api.add_router("", actors_router, auth=OPTIONAL)
+api.add_router("", places_router, auth=OPTIONAL)
