@@ -105,3 +105,44 @@ def test_the_actors_of_a_topic_with_their_counts(
         page = client.get(url).content.decode()
     row = page.split("Anne Roux</a>")[1].split("</tr>")[0]
     assert [cell.split("</td>")[0] for cell in row.split("<td>")[1:]] == ["2", "3"]
+
+
+def test_a_curator_corrects_a_speaker_on_the_post_page_and_it_stays(
+    client: Client, analysed_post: Post
+) -> None:
+    from glaneur.enrich.models import Quote
+    from glaneur.enrich.services import analyse_posts
+
+    quote = Quote.objects.filter(post=analysed_post).first()
+    assert quote is not None
+    url = reverse("enrich:fix-speaker", args=[quote.pk])
+    assert client.post(url, {"name": "Paul Girard"}).status_code == 403
+    client.force_login(analysed_post.topic.owner)
+    page = client.get(analysed_post.get_absolute_url()).content.decode()
+    assert f'action="{url}"' in page
+    answer = client.post(url, {"name": "Paul Girard"})
+    assert answer.status_code == 302
+    analyse_posts([analysed_post.pk], force=True)
+    page = client.get(analysed_post.get_absolute_url()).content.decode()
+    assert "Paul Girard</a>" in page
+    quote = Quote.objects.get(post=analysed_post, text=quote.text)
+    assert quote.speaker is not None and quote.speaker.name == "Paul Girard"
+
+
+def test_readers_see_no_correction_forms(client: Client, analysed_post: Post) -> None:
+    page = client.get(analysed_post.get_absolute_url()).content.decode()
+    assert "citations/" not in page and "Nous voulons accueillir" in page
+
+
+def test_a_curator_merges_two_actors_of_a_topic(client: Client, topic: Topic, capture: Any) -> None:
+    capture(topic, title="Niort")
+    capture(topic, "« Nous recrutons vingt conseillers cette année », annonce Anne Rouxe.")
+    typo = Actor.objects.get(name="Anne Rouxe")
+    right = Actor.objects.get(name="Anne Roux")
+    client.force_login(topic.owner)
+    url = reverse("enrich:merge-actors", args=[topic.slug])
+    assert client.post(url, {"source": typo.slug, "into": right.slug}).status_code == 302
+    assert not Actor.objects.filter(pk=typo.pk).exists()
+    capture(topic, "« Le bilan est très positif pour les jeunes », estime Anne Rouxe.")
+    assert not Actor.objects.filter(name="Anne Rouxe").exists()
+    assert right.quotes.count() == 4

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from glaneur.curation.access import can_edit_post
 from glaneur.curation.models import Post
 
 from .. import queries
@@ -13,11 +14,15 @@ from .. import queries
 register = template.Library()
 
 
-@register.inclusion_tag("enrich/_post_quotes.html")
-def post_quotes(post: Post) -> dict[str, Any]:
+@register.inclusion_tag("enrich/_post_quotes.html", takes_context=True)
+def post_quotes(context: template.Context, post: Post) -> dict[str, Any]:
     mentions = queries.post_mentions(post)
+    request = context.get("request")
+    user = getattr(request, "user", None)
     return {
         "post": post,
+        "can_correct": user is not None and can_edit_post(user, post),
+        "csrf_token": context.get("csrf_token"),
         "quotes": queries.post_quotes(post),
         "people": [m for m in mentions if m.actor.kind == "PER"],
         "organisations": [m for m in mentions if m.actor.kind == "ORG"],
