@@ -81,3 +81,20 @@ def test_in_production_the_worker_analyses_on_the_nlp_queue(
     assert not Quote.objects.filter(post=post).exists()
     task = DBTaskResult.objects.get(task_path="glaneur.enrich.tasks.analyse_posts")
     assert task.queue_name == queues.NLP and task.args_kwargs["args"][0] == [post.pk]
+
+
+@override_settings(GLANEUR_ENRICH_IN_WORKER=True)
+def test_a_new_analyser_version_analyses_posts_again_in_the_background(
+    analysed_post: Post, topic: Topic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from glaneur.runtime.jobs import jobs
+
+    job = next(j for j in jobs() if j.name == "enrich-stale-posts")
+    never = post_with(topic, title="Jamais lu")  # saved in the test: no event ran
+    assert job.run() == 1  # the post never analysed; the other is up to date
+    assert job.run() == 0  # its task still waits: nothing enqueued twice
+    DBTaskResult.objects.all().delete()
+    monkeypatch.setattr("glaneur.enrich.analysis.analyser.VERSION", 2)
+    assert job.run() == 2
+    task = DBTaskResult.objects.get(task_path="glaneur.enrich.tasks.analyse_posts")
+    assert sorted(task.args_kwargs["args"][0]) == sorted([never.pk, analysed_post.pk])

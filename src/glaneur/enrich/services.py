@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from glaneur.curation import pipeline
-from glaneur.curation.models import Post
+from glaneur.curation.models import Post, PostStep
 
 from .models import Actor, ActorAlias, Analysis, Correction, Mention, Quote
 
@@ -223,13 +224,30 @@ def _speaker_of(post: Post, correction: Correction) -> Actor | None:
     return actor
 
 
-def stale_posts() -> list[int]:
-    """Posts never analysed, or by an older version of the analyser."""
-    from django.db.models import Q
-
+def stale_posts(limit: int | None = None) -> list[int]:
+    """Posts never analysed, or by an older version of the analyser, newest first (a post
+    whose analysis failed waits for a person to try again)."""
     version = analyser_version()
-    return list(
+    failed = PostStep.objects.filter(name=STEP, state=PostStep.State.FAILED).values("post_id")
+    rows = (
         Post.objects.filter(Q(analysis__isnull=True) | Q(analysis__version__lt=version))
-        .order_by("pk")
+        .exclude(pk__in=failed)
+        .order_by("-pk")
         .values_list("pk", flat=True)
     )
+    return list(rows[:limit] if limit is not None else rows)
+
+
+def enqueue_stale(limit: int = 500) -> int:
+    """The periodic job (runtime.jobs): a new analyser version analyses the posts again in
+    the background, a batch at a time, when the nlp queue has nothing waiting."""
+    from django_tasks_db.models import DBTaskResult
+
+    from glaneur import queues
+
+    waiting = DBTaskResult.objects.filter(queue_name=queues.NLP, status="READY").exists()
+    if waiting:
+        return 0
+    ids = stale_posts(limit)
+    enrich_soon(ids)
+    return len(ids)

@@ -63,6 +63,12 @@ def _enqueue_due_newsletters() -> int:
     return len(ids)
 
 
+def _enqueue_stale_analyses() -> int:
+    from glaneur.enrich.services import enqueue_stale
+
+    return enqueue_stale()
+
+
 def jobs() -> list[Job]:
     """The periodic jobs, read when the scheduler starts (the lease comes from settings)."""
     lease = settings.GLANEUR_WORKER_LEASE
@@ -81,4 +87,6 @@ def jobs() -> list[Job]:
         # or run by two workers at once, still sends every message once.
         Job("audience-digests", timedelta(minutes=5), _enqueue_due_digests),
         Job("audience-newsletters", timedelta(seconds=15), _enqueue_due_newsletters),
+        # enrich: posts not yet analysed by this version of the analyser, a batch at a time.
+        Job("enrich-stale-posts", timedelta(minutes=10), _enqueue_stale_analyses),
     ]
