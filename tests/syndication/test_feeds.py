@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
@@ -16,7 +18,7 @@ from django.urls import reverse
 
 from glaneur.cache import fragment_cache
 from glaneur.curation.models import Post, Tag, Topic
-from glaneur.curation.services import create_post
+from glaneur.curation.services import create_post, publish, update_post
 from tests.factories import make_posts, make_topic
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -58,6 +60,11 @@ def page_url(post: Post) -> str:
     return BASE + post.get_absolute_url()
 
 
+def entry_id(post: Post) -> str:
+    """The id-only URL of the post page: the id of its feed entries."""
+    return f"{BASE}/topic/{post.topic.slug}/p/{post.pk}/-/"
+
+
 # --- RSS 2.0 ----------------------------------------------------------------------------------
 
 
@@ -95,7 +102,7 @@ def test_rss_item_carries_link_guid_author_date_categories_and_content(
     assert item.findtext("link") == page_url(post)
     guid = item.find("guid")
     assert guid is not None
-    assert guid.text == page_url(post)
+    assert guid.text == entry_id(post)
     assert guid.get("isPermaLink") == "true"
     assert item.findtext(f"{DC}creator") == "Cap Métiers NA"
     assert item.findtext("pubDate") is not None
@@ -120,7 +127,7 @@ def test_atom_entries_in_order_with_ids_authors_and_categories(
         curated_posts[key].title for key in PUBLISHED_ORDER
     ]
     entry, post = entries[1], curated_posts["middle"]
-    assert entry.findtext(f"{ATOM}id") == page_url(post)
+    assert entry.findtext(f"{ATOM}id") == entry_id(post)
     link = entry.find(f"{ATOM}link")
     assert link is not None
     assert link.get("href") == page_url(post)
@@ -152,7 +159,8 @@ def test_json_feed_follows_version_1_1(
         curated_posts[key].title for key in PUBLISHED_ORDER
     ]
     item, post = feed["items"][1], curated_posts["middle"]
-    assert item["id"] == item["url"] == page_url(post)
+    assert item["id"] == entry_id(post)
+    assert item["url"] == page_url(post)
     assert item["external_url"] == "https://news.example.org/middle"
     assert item["authors"] == [{"name": "Cap Métiers NA"}]
     assert sorted(item["tags"]) == ["Emploi", "Territoires"]
@@ -312,3 +320,58 @@ def test_autodiscovery_is_silent_for_a_private_topic(curator: Any) -> None:
     private = make_topic(curator, visibility=Topic.Visibility.PRIVATE)
 
     assert "<link" not in render_to_string("syndication/autodiscovery.html", {"topic": private})
+
+
+# --- Entry ids --------------------------------------------------------------------------------
+
+
+def feed_ids(client: Client, topic: Topic) -> list[str]:
+    """The first entry's id in RSS, Atom and JSON Feed."""
+    fragment_cache.clear()
+    guid = rss_items(client, topic.slug)[0].findtext("guid") or ""
+    atom_id = atom_entries(client, topic.slug)[0].findtext(f"{ATOM}id") or ""
+    return [guid, atom_id, json_feed(client, topic.slug)["items"][0]["id"]]
+
+
+def test_retitling_a_post_keeps_its_entry_ids_in_the_three_feeds(
+    client: Client, topic: Topic, curator: Any
+) -> None:
+    post = create_post(topic, by=curator, title="Premier titre", url="https://example.org/a")
+    before = feed_ids(client, topic)
+
+    update_post(post, by=curator, title="Un tout autre titre")
+
+    post.refresh_from_db()
+    assert post.slug == "un-tout-autre-titre"  # the page's URL did change
+    assert feed_ids(client, topic) == before == [entry_id(post)] * 3
+    # The id is a working permalink: it leads to the post page under its new URL.
+    response = client.get(entry_id(post).removeprefix(BASE))
+    assert response.status_code == 301
+    assert response["Location"] == post.get_absolute_url()
+
+
+def test_entries_published_before_keep_the_ids_they_had_after_a_retitle(
+    client: Client, topic: Topic, curator: Any
+) -> None:
+    """The migration froze the ids feeds used to publish (the page URL with the slug then)."""
+    old = create_post(topic, by=curator, title="Déjà publié", url="https://example.org/old")
+    draft = create_post(
+        topic, by=curator, title="Brouillon", url="https://example.org/d", status=Post.Status.DRAFT
+    )
+    published_url = page_url(old)
+    freeze = importlib.import_module("glaneur.syndication.migrations.0001_published_entry_ids")
+    freeze.freeze_published_ids(django_apps, None)
+
+    update_post(old, by=curator, title="Déjà publié, retitré")
+    publish(draft, by=curator)
+
+    assert page_url(Post.objects.get(pk=old.pk)) != published_url
+    ids = {item["title"]: item["id"] for item in json_feed(client, topic.slug)["items"]}
+    assert ids["Déjà publié, retitré"] == published_url
+    assert ids["Brouillon"] == entry_id(draft)  # never published then: the id-only URL
+    rss = {i.findtext("title"): i.findtext("guid") for i in rss_items(client, topic.slug)}
+    atom = {
+        e.findtext(f"{ATOM}title"): e.findtext(f"{ATOM}id")
+        for e in atom_entries(client, topic.slug)
+    }
+    assert rss == atom == ids

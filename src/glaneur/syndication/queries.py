@@ -16,8 +16,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from glaneur.curation import access
-from glaneur.curation.models import Post, Tag, Topic
+from glaneur.curation.models import Post, Tag, Topic, post_path
 from glaneur.curation.queries import display_name, filter_by_tags, with_card_data
+
+from .models import PublishedEntryId
 
 FEED_LENGTH = 30
 FORMATS = ("rss", "atom", "json")
@@ -28,7 +30,7 @@ Absolutise = Callable[[str], str]
 
 @dataclass(frozen=True)
 class FeedEntry:
-    guid: str  # the post page, which is also the link
+    guid: str  # permanent: entry_id_path(), never the title
     link: str
     external_url: str
     title: str
@@ -69,7 +71,23 @@ def feed_posts(topic: Topic, tag: Tag | None = None) -> QuerySet[Post]:
     posts = Post.objects.filter(topic=topic).filter(access.visible_posts_in(topic, None))
     if tag is not None:
         posts = filter_by_tags(posts, [tag.slug])
-    return with_card_data(posts).order_by("-curated_at", "-id")[:FEED_LENGTH]
+    return (
+        with_card_data(posts)
+        .select_related("published_entry_id")
+        .order_by("-curated_at", "-id")[:FEED_LENGTH]
+    )
+
+
+def entry_id_path(post: Post) -> str:
+    """The path of a post's feed entry id (RSS guid, Atom id, JSON Feed id), which no
+    retitle changes: the id-only URL of the post page (its slug left out, it redirects to
+    the page), or, for a post published before, the URL its entries were published with
+    (PublishedEntryId), so feed readers show it once.
+    """
+    try:
+        return post.published_entry_id.path
+    except PublishedEntryId.DoesNotExist:
+        return post_path(post.topic.slug, post.pk, "")
 
 
 def _is_web_url(url: str) -> bool:
@@ -95,7 +113,7 @@ def entry_content(post: Post) -> SafeString:
 def _entry(post: Post, absolutise: Absolutise) -> FeedEntry:
     page = absolutise(post.get_absolute_url())
     return FeedEntry(
-        guid=page,
+        guid=absolutise(entry_id_path(post)),
         link=page,
         external_url=post.url if _is_web_url(post.url) else "",
         title=post.title,
