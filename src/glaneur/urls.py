@@ -4,6 +4,8 @@ from django.urls import include, path
 from glaneur.curation import urls as curation_urls
 from glaneur.reading import urls as reading_urls
 
+handler500 = "glaneur.reading.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

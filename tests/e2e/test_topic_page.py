@@ -47,7 +47,7 @@ def test_infinite_scroll_loads_the_second_page_in_place(page: Page, settings: An
     page.goto(topic.get_absolute_url())
     cards = page.locator("article.post")
     expect(cards).to_have_count(30)
-    expect(page.locator(".load-more")).to_have_attribute("hx-get", re.compile(r"page=2"))
+    expect(page.locator(".load-more")).to_have_attribute("data-hx-get", re.compile(r"page=2"))
     page.evaluate("() => { window.__sameDocument = true; }")
 
     page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")

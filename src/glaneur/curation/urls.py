@@ -4,7 +4,6 @@ from . import scoop_views, views
 
 app_name = "curation"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("topic/new/", views.topic_create, name="topic-create"),
     path("scoop/", scoop_views.scoop, name="scoop"),
     path("scoop/capture/", scoop_views.scoop_capture, name="scoop-capture"),

@@ -26,10 +26,6 @@ from .pages import topic_for as topic_for
 from .posts import EDITABLE_FIELDS
 
 
-def home(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, "curation/home.html", {"topics": queries.listed_topics()[:100]})
-
-
 @login_required
 def topic_create(request: HtmxHttpRequest) -> HttpResponse:
     form = TopicForm(request.POST or None)

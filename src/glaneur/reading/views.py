@@ -4,8 +4,11 @@ live above them all: curation imports none of those apps."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -16,10 +19,52 @@ from glaneur.analytics.services import post_view_count, record_view, topic_view_
 from glaneur.audience.services import is_following
 from glaneur.cache import fragment_cache
 from glaneur.curation import queries, services
-from glaneur.curation.models import Post
+from glaneur.curation.models import Post, Topic
 from glaneur.curation.pages import page_number, post_for, rescoop_topics, topic_for
 from glaneur.http import HtmxHttpRequest
+from glaneur.reading.home import home_languages, home_topics
 from glaneur.territories.queries import lieu_name, parse_lieu, places_stamp, post_ids_in
+
+
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    """The listed topics as cards, most active first; ``?lang=`` keeps one language."""
+    languages = home_languages()
+    language = request.GET.get("lang", "")
+    if language not in languages:
+        language = ""
+    names = dict(settings.LANGUAGES)
+    return render(
+        request,
+        "curation/home.html",
+        {
+            "cards": home_topics(language),
+            "language": language,
+            "languages": [(code, names.get(code, code)) for code in languages],
+        },
+    )
+
+
+def empty_stream_context(
+    topic: Topic,
+    tag_slugs: list[str],
+    place: list[tuple[str, str]],
+    page: int,
+    within: QuerySet[Any, Any] | None,
+) -> dict[str, Any]:
+    """What an empty stream says: the last page for a page past the end, the topic's tags
+    for a tag it has no post with. A few queries, only when the page is empty."""
+    if page > 1:
+        posts = queries.filter_by_tags(queries.published_posts(topic), tag_slugs)
+        count = (posts.filter(pk__in=within) if within is not None else posts).count()
+        last = math.ceil(count / settings.GLANEUR_POSTS_PER_PAGE)
+        query = urlencode([("tag", t) for t in tag_slugs] + place + [("page", last)])
+        return {"last_page": last, "last_page_query": query}
+    if not tag_slugs:
+        return {}
+    topic_tags = queries.popular_tags(topic, limit=1000)
+    used = {tag.slug for tag in topic_tags}
+    unknown = [slug for slug in tag_slugs if slug not in used]
+    return {"unknown_tags": unknown, "topic_tags": topic_tags[:20]} if unknown else {}
 
 
 def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -29,7 +74,14 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     place = [("lieu", lieu.param)] if lieu else []
     page = page_number(request)
     next_query = urlencode([("tag", t) for t in tag_slugs] + place + [("page", page + 1)])
-    context: dict[str, Any] = {"topic": topic, "next_query": next_query}
+    role = services.role_of(request.user, topic)
+    context: dict[str, Any] = {
+        "topic": topic,
+        "next_query": next_query,
+        "active_tag_slugs": tag_slugs,
+        "lieu_param": lieu.param if lieu else "",
+        "can_curate": role in services.CURATOR_ROLES,
+    }
     # Most readers are anonymous and see the same stream: its HTML and the tag counts are
     # cached under the topic's content stamp, so any change shows at once.
     stamp = queries.topic_stamp(topic)
@@ -39,9 +91,12 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     stream_key = f"stream:{topic.pk}:{stamp}:{get_language()}:{','.join(tag_slugs)}:{page}"
     stream_html = fragment_cache.get(stream_key) if anonymous else None
     if stream_html is None:
-        context["stream"] = queries.topic_stream(
-            topic, tags=tag_slugs, page=page, within=post_ids_in(lieu) if lieu else None
+        within = post_ids_in(lieu) if lieu else None
+        context["stream"] = stream = queries.topic_stream(
+            topic, tags=tag_slugs, page=page, within=within
         )
+        if not stream.posts:
+            context.update(empty_stream_context(topic, tag_slugs, place, page, within))
         if anonymous:
             stream_html = render_to_string(
                 "curation/topic_detail.html#stream-page", context, request=request
@@ -54,7 +109,6 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return render(request, "curation/topic_detail.html#stream-page", context)
     record_view(request, topic)
     total, today = topic_view_counts(topic)
-    role = services.role_of(request.user, topic)
     tags_key = f"popular-tags:{topic.pk}:{stamp}"
     popular = fragment_cache.get(tags_key)
     if popular is None:
@@ -66,7 +120,9 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         active = tag.slug in tag_slugs
         toggled = [t for t in tag_slugs if t != tag.slug] if active else [*tag_slugs, tag.slug]
         links.append((tag, active, urlencode([("tag", t) for t in toggled] + place)))
+    raw_page = request.GET.get("page", "")
     context.update(
+        page_not_a_number=raw_page if raw_page and not raw_page.isdigit() else "",
         views_total=total,
         views_today=today,
         popular_tags=links,

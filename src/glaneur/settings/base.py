@@ -59,6 +59,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_ID = 1
 GLANEUR_SITE_NAME = os.environ.get("GLANEUR_SITE_NAME", "Glaneur")
+# One line about this instance (who runs it, for whom), shown on the home page and used as
+# the description of pages that have none of their own. Set by the instance's admin.
+GLANEUR_ABOUT = os.environ.get("GLANEUR_ABOUT", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
