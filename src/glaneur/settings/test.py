@@ -31,4 +31,5 @@ GLANEUR_INDEX_WORKERS = 1
 GLANEUR_INDEX_IN_WORKER = env_bool("GLANEUR_INDEX_IN_WORKER", False)  # noqa: F405
 # Likewise the enrich step (actors, quotes) runs after the transaction, in the test process.
 GLANEUR_ENRICH_IN_WORKER = env_bool("GLANEUR_ENRICH_IN_WORKER", False)  # noqa: F405
-GLANEUR_LOCATE_IN_WORKER = env_bool("GLANEUR_LOCATE_IN_WORKER", False)  # noqa: F405
+# The places step only where a test asks for it (tests/territories): in the worker, else.
+GLANEUR_LOCATE_IN_WORKER = env_bool("GLANEUR_LOCATE_IN_WORKER", True)  # noqa: F405

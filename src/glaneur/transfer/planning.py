@@ -26,6 +26,7 @@ from glaneur.curation.posts import (
 from glaneur.curation.tags import parse_tag_names
 
 from .errors import ImportFailed
+from .extras import post_extras
 from .fields import decode_fields
 from .importers.records import CommentRecord, ImportBundle, PostRecord
 from .keys import local_post_id, post_key
@@ -88,6 +89,12 @@ def plan_post(
     existing: Existing,
 ) -> Planned | None:
     item, line = record.item, record.line
+    for extra in post_extras():
+        if record.fields.get(extra.name) is not None:
+            try:
+                extra.check(record.fields[extra.name])
+            except ValueError as error:
+                raise ImportFailed(f"{extra.name}: {error}", item=item, line=line) from error
     values = decode_fields(Post, clipped(record.fields), post_fields, item=item, line=line)
     # Title and URL first, without a Post: they say whether the post is already there.
     title = clean_title(str(values.get("title") or ""))

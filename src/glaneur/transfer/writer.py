@@ -33,6 +33,7 @@ from glaneur.curation.services import get_or_create_tags
 from . import targets
 from .after_write import BATCH, index_posts, link_comment_refs, link_own_refs, restore_updated_at
 from .errors import ImportFailed
+from .extras import post_extras
 from .fields import concrete_fields, decode_fields
 from .importers.common import fit
 from .importers.records import ImportBundle
@@ -358,6 +359,14 @@ def _save_posts(
         for day, count in sorted(p.record.daily_views.items())
     ]
     PostDailyViews.objects.bulk_create(views, batch_size=BATCH)
+    for extra in post_extras():
+        given = {
+            p.post.pk: p.record.fields[extra.name]
+            for p in plans
+            if p.record.fields.get(extra.name) is not None
+        }
+        if given:
+            extra.restore(given)
 
     report.created_posts += len(posts)
     report.created_comments += len(comments)

@@ -10,7 +10,8 @@ Layout (version 1)::
      "posts": [{"key": …, <Post fields>, "curated_by": username,
                 "origin": {"topic": slug, "key": key} | null,
                 "tags": [names], "views": {day: count},
-                "comments": [{"key": …, <Comment fields>, "author": username, …}]}]}
+                "comments": [{"key": …, <Comment fields>, "author": username, …}],
+                <what other apps attach to a post: "places": […], …>}]}
 
 Posts come oldest first, comments in their order; every date is UTC ISO 8601.
 """
@@ -30,6 +31,7 @@ from glaneur.audience.models import Comment
 from glaneur.curation.access import can_view_post
 from glaneur.curation.models import Membership, Post, Topic
 
+from ..extras import post_extras
 from ..fields import (
     concrete_fields,
     encode_instance,
@@ -109,6 +111,7 @@ def build_export(
     comment_refs = self_foreign_keys(Comment, comment_exclude)
 
     posts = []
+    post_ids: list[int] = []
     queryset = with_comments_and_views(export_posts(topic, full=full), full=full)
     queryset = queryset.select_related(*post_refs, *(f"{r}__topic" for r in post_refs))
     for post in iterate(queryset, topic):
@@ -140,6 +143,12 @@ def build_export(
                 entry[name] = keys.get(ref_id) if ref_id is not None else None
             data["comments"].append(entry)
         posts.append(data)
+        post_ids.append(post.pk)
+    for extra in post_extras():
+        values = extra.export(post_ids)
+        for pk, data in zip(post_ids, posts, strict=True):
+            if pk in values:
+                data[extra.name] = values[pk]
 
     return {
         "format": FORMAT_NAME,
