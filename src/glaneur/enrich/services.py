@@ -240,12 +240,14 @@ def stale_posts(limit: int | None = None) -> list[int]:
 
 def enqueue_stale(limit: int = 500) -> int:
     """The periodic job (runtime.jobs): a new analyser version analyses the posts again in
-    the background, a batch at a time, when the nlp queue has nothing waiting."""
+    the background, a batch at a time, when no analysis waits in the nlp queue."""
     from django_tasks_db.models import DBTaskResult
 
     from glaneur import queues
 
-    waiting = DBTaskResult.objects.filter(queue_name=queues.NLP, status="READY").exists()
+    waiting = DBTaskResult.objects.filter(
+        queue_name=queues.NLP, task_path=f"{__package__}.tasks.analyse_posts", status="READY"
+    ).exists()
     if waiting:
         return 0
     ids = stale_posts(limit)
