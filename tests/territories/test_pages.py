@@ -39,7 +39,8 @@ def test_the_map_shades_departments_and_places_communes(topic: Topic, curator: A
     html = Client().get(reverse("territories:topic-map", args=[topic.slug])).content.decode()
     assert re.search(r'class="area shade-5" data-code="79"', html)  # the most named
     assert re.search(r'class="area shade-[1-4]" data-code="(47|33)"', html)
-    assert 'class="area shade-0" d=' in html  # the others, drawn but not links
+    assert 'class="area shade-0" data-code="17"' in html  # the others, drawn but not links
+    assert 'data-code="67"' not in html  # framed on the shaded departments
     assert f'href="{topic.get_absolute_url()}?lieu=79"' in html
     for code in ("79191", "79174", "79202", "47001", "33539"):
         assert f'data-code="{code}"' in html  # a point per commune

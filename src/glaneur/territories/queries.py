@@ -13,7 +13,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from glaneur.curation.models import Post
 
-from .mapdata import HEIGHT, WIDTH, department_names, department_paths, inside, project
+from .mapdata import department_boxes, department_names, department_paths, framed, overlaps, project
 from .models import PostPlace
 
 
@@ -92,9 +92,8 @@ class MapPoint:
 
 @dataclass
 class TopicMap:
-    width: float
-    height: float
-    areas: list[MapArea]
+    view: tuple[float, float, float, float]  # x0, y0, x1, y1: framed on the shaded areas
+    areas: list[MapArea]  # those in view
     points: list[MapPoint]
     regions: list[tuple[str, str, int]]  # code, name, posts
     posts: int  # posts with at least one place
@@ -128,6 +127,8 @@ def topic_map(posts: QuerySet[Post]) -> TopicMap:
     ]
     located = places.values("post_id").distinct().count()
     top = max(by_department.values(), default=0)
+    boxes = department_boxes()
+    view = framed([boxes[code] for code in by_department if code in boxes])
     areas = [
         MapArea(
             code=code,
@@ -137,6 +138,7 @@ def topic_map(posts: QuerySet[Post]) -> TopicMap:
             shade=_shade(by_department.get(code, 0), top),
         )
         for code, path in sorted(department_paths().items())
+        if overlaps(boxes[code], view)
     ]
     biggest = max((c["n"] for c in communes), default=1)
     points = []
@@ -144,10 +146,10 @@ def topic_map(posts: QuerySet[Post]) -> TopicMap:
         if c["lon"] is None or c["lat"] is None:
             continue
         x, y = project(c["lon"], c["lat"])
-        if inside(x, y):
+        if view[0] <= x <= view[2] and view[1] <= y <= view[3]:
             radius = round(3 + 7 * (c["n"] / biggest) ** 0.5, 1)
             points.append(MapPoint(c["code"], c["name"], c["department"], c["n"], x, y, radius))
-    return TopicMap(WIDTH, HEIGHT, areas, points, regions, located)
+    return TopicMap(view, areas, points, regions, located)
 
 
 def _shade(count: int, top: int) -> int:

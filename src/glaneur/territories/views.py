@@ -18,8 +18,14 @@ def topic_map(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     the_map = queries.topic_map(curation_queries.published_posts(topic))
     located = [a for a in the_map.areas if a.posts]
     located.sort(key=lambda a: (-a.posts, a.name))
+    x0, y0, x1, y1 = the_map.view
     return render(
         request,
         "territories/topic_map.html",
-        {"topic": topic, "map": the_map, "departments": located},
+        {
+            "topic": topic,
+            "map": the_map,
+            "departments": located,
+            "view": " ".join(f"{n:g}" for n in (x0, y0, x1 - x0, y1 - y0)),
+        },
     )
