@@ -12,7 +12,7 @@ from django.urls import reverse
 from glaneur.curation import services
 from glaneur.curation.models import Post, Topic
 from glaneur.territories import services as places
-from tests.factories import make_topic
+from tests.factories import make_topic, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -117,3 +117,22 @@ def test_a_post_page_names_its_places_with_links_to_the_topic(topic: Topic, cura
     places.correct_place(post, by=curator, kind="commune", code="79174", keep=False)
     html = Client().get(post.get_absolute_url()).content.decode()
     assert f'href="{base}?lieu=79174"' not in html  # a place a curator dropped
+
+
+def test_a_curator_drops_and_brings_back_a_place_from_the_edit_page(
+    topic: Topic, curator: Any
+) -> None:
+    (post,) = publish_stories(topic, curator, STORIES[1:2])
+    owner = Client()
+    owner.force_login(curator)
+    edit = owner.get(reverse("curation:post-edit", args=[topic.slug, post.pk])).content.decode()
+    drop = reverse("territories:post-place", args=[topic.slug, post.pk, "commune", "79191"])
+    assert f'action="{drop}"' in edit and "Niort" in edit
+    assert owner.post(drop, {"keep": "0"}).status_code == 302
+    assert places.places_by_post([post.pk]).get(post.pk, []) == []
+    owner.post(drop, {"keep": "1"})
+    assert [p.code for p in places.places_by_post([post.pk])[post.pk]] == ["79191"]
+    stranger = Client()
+    stranger.force_login(make_user("inconnu"))
+    assert stranger.post(drop, {"keep": "0"}).status_code in (403, 404)
+    assert [p.code for p in places.places_by_post([post.pk])[post.pk]] == ["79191"]

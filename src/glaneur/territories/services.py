@@ -207,22 +207,25 @@ def _store(post_id: int, found: dict[tuple[str, str], _Found], digest: str) -> N
 
 
 def correct_place(post: Post, *, by: AnyUser, kind: str, code: str, keep: bool) -> PostPlace:
-    """A curator adds a place to a post (``keep``) or drops one; kept across analyses."""
+    """A curator adds a place to a post (``keep``) or drops one; kept across analyses.
+    Raises ValueError for a place the gazetteer does not know."""
     check_can_edit_post(by, post)
-    f = _describe(kind, code)
     with transaction.atomic():
-        place, _created = PostPlace.objects.select_for_update().get_or_create(
-            post=post,
-            kind=kind,
-            code=code,
-            defaults={
-                "name": f.name,
-                "department": f.department,
-                "region": f.region,
-                "lon": f.lon,
-                "lat": f.lat,
-            },
+        place = (
+            PostPlace.objects.select_for_update().filter(post=post, kind=kind, code=code).first()
         )
+        if place is None:
+            f = _describe(kind, code)  # a new place: only then the gazetteer (worker, CLI, API)
+            place = PostPlace(
+                post=post,
+                kind=kind,
+                code=code,
+                name=f.name,
+                department=f.department,
+                region=f.region,
+                lon=f.lon,
+                lat=f.lat,
+            )
         if keep:
             place.removed = False
             place.source = PostPlace.Source.PERSON

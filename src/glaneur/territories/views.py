@@ -3,14 +3,20 @@ links to the topic filtered by that place (``?lieu=``). Server-rendered SVG, no 
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from glaneur.curation import queries as curation_queries
-from glaneur.curation.pages import topic_for
+from glaneur.curation.pages import post_for, topic_for
 from glaneur.http import HtmxHttpRequest
 
-from . import queries
+from . import queries, services
+from .models import PostPlace
 
 
 def topic_map(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -29,3 +35,27 @@ def topic_map(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "view": " ".join(f"{n:g}" for n in (x0, y0, x1 - x0, y1 - y0)),
         },
     )
+
+
+@require_POST
+@login_required
+def post_place(
+    request: HtmxHttpRequest, slug: str, post_id: int, kind: str, code: str
+) -> HttpResponse:
+    """A curator drops a place the finder got wrong, or brings it back (the edit page)."""
+    topic = topic_for(request, slug)
+    post = post_for(request, topic, post_id)
+    if kind not in PostPlace.Kind.values:
+        raise Http404
+    keep = request.POST.get("keep") == "1"
+    try:
+        place = services.correct_place(post, by=request.user, kind=kind, code=code, keep=keep)
+    except ValueError as error:
+        raise Http404 from error
+    message = (
+        _("“%(place)s” kept for this post.")
+        if keep
+        else _("“%(place)s” dropped from this post; a new analysis will not bring it back.")
+    )
+    messages.success(request, message % {"place": place.name})
+    return redirect(reverse("curation:post-edit", args=[topic.slug, post.pk]) + "#places")

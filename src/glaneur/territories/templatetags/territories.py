@@ -9,6 +9,7 @@ from django import template
 
 from glaneur.curation.models import Post
 
+from ..models import PostPlace
 from ..queries import Lieu
 from ..services import places_by_post
 
@@ -22,3 +23,10 @@ def post_places(post: Post) -> dict[str, Any]:
         "topic_url": post.topic.get_absolute_url(),
         "places": [(place, Lieu(place.kind, place.code).param) for place in rows],
     }
+
+
+@register.inclusion_tag("territories/_edit_places.html", takes_context=True)
+def edit_places(context: dict[str, Any], post: Post) -> dict[str, Any]:
+    """The places of a post on its edit page, each with a button to drop or restore it."""
+    rows = PostPlace.objects.filter(post=post).order_by("removed", "-weight", "name")
+    return {"post": post, "places": list(rows), "csrf_token": context.get("csrf_token")}
