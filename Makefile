@@ -36,9 +36,14 @@ lock: | $(BIN)/python
 demo: install
 	PORT=$(PORT) $(BIN)/glaneur demo
 
-# Browser tests drive Debian's /usr/bin/chromium: no browser download here.
-test: install
+# Browser tests drive Debian's /usr/bin/chromium: no browser download here. The page checks
+# (tests/pages) run the Nu checker and axe-core, installed from their npm lock.
+PAGECHECK := tools/pagecheck
+test: install $(PAGECHECK)/node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(PAGECHECK)/node_modules/.package-lock.json: $(PAGECHECK)/package-lock.json
+	npm ci --prefix $(PAGECHECK) --no-audit --no-fund
 
 lint: install
 	$(BIN)/ruff check src tests bench

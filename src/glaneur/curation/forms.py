@@ -50,8 +50,12 @@ class PostForm(forms.ModelForm[Post]):
             self.fields["tags"].initial = ", ".join(t.name for t in self.instance.tags.all())
             # Each field carries the value the person saw: what they did not change is not
             # written back, so a fetch or another curator saving meanwhile is not undone.
-            for field in self.fields.values():
+            for name, field in self.fields.items():
                 field.show_hidden_initial = True
+                if field.help_text:
+                    # Set on the widget, Django leaves it off the hidden copy of the initial
+                    # value, where the Nu checker forbids aria-* attributes.
+                    field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}_helptext"
 
     def edited(self) -> list[str]:
         """Names of the fields the person changed (against what the form showed them)."""
