@@ -70,7 +70,8 @@ def home_topics(language: str = "") -> list[TopicCard]:
     return [
         TopicCard(
             topic=topic,
-            curators=[display_name(m.user) for m in topic.curator_memberships],
+            # Two accounts may bear one name (an imported owner and its person): once each.
+            curators=list(dict.fromkeys(display_name(m.user) for m in topic.curator_memberships)),
             post_count=topic.post_count,
             follower_count=topic.follower_count,
             recent_count=topic.recent_count,
