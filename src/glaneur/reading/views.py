@@ -25,6 +25,8 @@ from glaneur.http import HtmxHttpRequest
 from glaneur.reading.home import home_languages, home_topics
 from glaneur.territories.queries import lieu_name, parse_lieu, places_stamp, post_ids_in
 
+from .related import related_posts
+
 
 def home(request: HtmxHttpRequest) -> HttpResponse:
     """The listed topics as cards, most active first; ``?lang=`` keeps one language."""
@@ -178,5 +180,6 @@ def post_detail(request: HtmxHttpRequest, slug: str, post_id: int, post_slug: st
             "can_manage": role in services.EDITOR_ROLES,
             "can_edit": services.can_edit_post(request.user, post),
             "rescoop_topics": rescoop_topics(request, topic),
+            "related": related_posts(post, request.user),
         },
     )
