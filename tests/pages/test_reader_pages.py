@@ -277,3 +277,13 @@ def test_the_stats_charts_last_label_ends_inside_the_chart(
     assert len(days) > 2
     assert days[-1] == (width, "end")
     assert all(anchor == "middle" for _, anchor in days[:-1])
+
+
+def test_a_curators_name_shows_once_when_two_accounts_bear_it(client: Client) -> None:
+    """A Scoop.it import makes an owner account; its person may have one of the same name."""
+    topic = make_topic(make_user("imported", first_name="Cap Métiers NA"), title="Importé")
+    add_member(topic, make_user("person", first_name="Cap Métiers NA"), Membership.Role.OWNER)
+
+    for url in ("/", topic.get_absolute_url()):
+        html = english(client).get(url).content.decode()
+        assert "Curated by Cap Métiers NA</p>" in html, url

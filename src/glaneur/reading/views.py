@@ -131,7 +131,8 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         active_tags=queries.tags_by_slug(tag_slugs),
         lieu=lieu,
         lieu_name=lieu_name(lieu) if lieu else "",
-        curators=queries.curators(topic),
+        # Two owner accounts may bear one name (an imported owner and its person): once each.
+        curators=list(dict.fromkeys(queries.curators(topic))),
         following=is_following(request.user, topic),
         follower_count=topic.follows.count(),
         role=role,
