@@ -24,6 +24,11 @@ SECOND = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _analyse_at_once(settings: Any) -> None:
+    settings.GLANEUR_ENRICH_IN_WORKER = False
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_actor_page_gathers_quotes_from_two_posts(page: Page) -> None:
     topic = make_topic(make_user("curatrice"), title="Paroles d'acteurs", slug="paroles")

@@ -27,6 +27,12 @@ def post_with(topic: Topic, summary: str = ARTICLE, **extra: Any) -> Post:
     )  # type: ignore[arg-type]
 
 
+@pytest.fixture(autouse=True)
+def _analyse_at_once(settings: Any) -> None:
+    """The enrich step runs in the test process, after each commit, as the worker would."""
+    settings.GLANEUR_ENRICH_IN_WORKER = False
+
+
 @pytest.fixture
 def analysed_post(topic: Topic, django_capture_on_commit_callbacks: Any) -> Post:
     with django_capture_on_commit_callbacks(execute=True):
