@@ -12,8 +12,11 @@ from .posts import EDITABLE_FIELDS
 class TopicForm(forms.ModelForm[Topic]):
     class Meta:
         model = Topic
-        fields = ["title", "description", "language", "visibility"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["title", "description", "language", "visibility", "tag_vocabulary"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "tag_vocabulary": forms.Textarea(attrs={"rows": 6}),
+        }
 
 
 class PostForm(forms.ModelForm[Post]):
@@ -68,14 +71,23 @@ class PostForm(forms.ModelForm[Post]):
             and name in self.data
             and self.add_initial_prefix(name) not in self.data
         ]
+        if self.picked_tags() and "tags" not in changed:
+            changed.append("tags")
         if "image_choice" in self.data and "image_url" not in changed:
             shown = self.data.get(self.add_initial_prefix("image_url"), self.initial["image_url"])
             if self.cleaned_data.get("image_url", "") != shown:
                 changed.append("image_url")
         return changed
 
+    def picked_tags(self) -> list[str]:
+        """The suggested tags the curator ticked (``add_tags``, search's suggestions)."""
+        getlist = getattr(self.data, "getlist", None)
+        return [t.strip() for t in (getlist("add_tags") if getlist else []) if t.strip()]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if picked := self.picked_tags():
+            data["tags"] = ", ".join(filter(None, [data.get("tags", ""), *picked]))
         # The image picker's radios name one of the candidates the fetch found.
         choice = self.data.get("image_choice", "")
         if choice == "none":

@@ -33,6 +33,16 @@ class Topic(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # Themes offered as tags, one per line ("theme: words that signal it, …"); empty: the
+    # default list of employment and training themes (data/tag_themes_fr.txt).
+    tag_vocabulary = models.TextField(
+        _("tag vocabulary"),
+        blank=True,
+        help_text=_(
+            "One theme per line: “theme: words that signal it, separated by commas”. "
+            "Empty: the default themes of employment and training."
+        ),
+    )
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="fr"
     )

@@ -37,6 +37,7 @@ def create_topic(
     description: str = "",
     language: str = "fr",
     visibility: str = Topic.Visibility.PUBLIC,
+    tag_vocabulary: str = "",
     historical_views: int = 0,
     import_key: str = "",
 ) -> Topic:
@@ -48,6 +49,7 @@ def create_topic(
         description=description.strip(),
         language=language,
         visibility=visibility,
+        tag_vocabulary=tag_vocabulary.strip(),
         historical_views=historical_views,
         import_key=import_key,
     )
@@ -58,7 +60,7 @@ def create_topic(
 def update_topic(topic: Topic, *, by: AnyUser, **fields: Any) -> Topic:
     check_can_manage(by, topic)
     was_visible_to_all = topic.visibility in OPEN_VISIBILITIES
-    for name in ("title", "description", "language", "visibility"):
+    for name in ("title", "description", "language", "visibility", "tag_vocabulary"):
         if name in fields:
             setattr(topic, name, fields[name])
     topic.full_clean()
