@@ -130,6 +130,9 @@ def _build_site() -> dict[str, tuple[str | None, str]]:
         "log-in": "/accounts/login/",
         "sign-up": "/accounts/signup/",
         "not-found": "/topic/nothing-here/",
+        "map": f"/topic/{t}/map/",
+        "actors": f"/topic/{t}/acteurs/",
+        "newsletter-archive": f"/topic/{t}/newsletter/",
     }
     curator_pages = {
         "home": "/",
@@ -141,6 +144,11 @@ def _build_site() -> dict[str, tuple[str | None, str]]:
         "stats": f"/topic/{t}/stats/",
         "search": f"/topic/{t}/search/?q=apprentissage",
         "profile": "/u/curator/",
+        "topic-settings": f"/topic/{t}/edit/",
+        "scoop": f"/scoop/?topic={t}",
+        "new-topic": "/topic/new/",
+        "account-settings": "/settings/",
+        "following": "/following/",
     }
     kinds: dict[str, tuple[str | None, str]] = {
         f"anonymous-{k}": (None, url) for k, url in anonymous.items()
@@ -269,10 +277,11 @@ KINDS = [
     *(f"anonymous-{k}" for k in (
         "home", "topic", "topic-tag", "topic-past-the-end", "topic-unknown-tag", "topic-empty",
         "post", "search", "search-no-result", "profile", "stats", "log-in", "sign-up",
-        "not-found",
+        "not-found", "map", "actors", "newsletter-archive",
     )),
     *(f"curator-{k}" for k in (
         "home", "topic", "post", "new-post", "edit-post", "drafts", "stats", "search", "profile",
+        "topic-settings", "scoop", "new-topic", "account-settings", "following",
     )),
 ]  # fmt: skip
 
