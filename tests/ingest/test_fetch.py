@@ -417,3 +417,26 @@ def test_https_certificate_that_does_not_name_the_host_is_refused(
     error = fetch_error(https_server.url("/article.html"))
     assert (error.code, error.transient) == ("connection", False)
     assert https_server.requests == []
+
+
+# Conditional requests (polling feeds) ------------------------------------------------------
+
+
+def test_a_conditional_get_sends_its_validators_and_a_304_comes_back_empty(
+    fixture_server: FixtureServer,
+) -> None:
+    fixture_server.add_route("/feed.xml", 304, b"", {"ETag": '"v1"'})
+    validators = {"If-None-Match": '"v1"', "If-Modified-Since": "Wed, 02 Dec 2026 10:00:00 GMT"}
+    result = fetch(
+        fixture_server.url("/feed.xml"), accept=["application/rss+xml"], headers=validators
+    )
+    assert result.status == 304 and result.body == b"" and result.headers["etag"] == '"v1"'
+    (sent,) = fixture_server.received
+    assert sent.headers["if-none-match"] == '"v1"'
+    assert sent.headers["if-modified-since"] == validators["If-Modified-Since"]
+
+
+def test_a_304_to_a_request_that_asked_nothing_is_an_error(fixture_server: FixtureServer) -> None:
+    fixture_server.add_route("/feed.xml", 304, b"", {"ETag": '"v1"'})
+    error = fetch_error(fixture_server.url("/feed.xml"), accept=["application/rss+xml"])
+    assert error.status == 304

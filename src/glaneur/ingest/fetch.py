@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -105,8 +105,13 @@ def fetch(
     max_bytes: int | None = None,
     timeout: float | None = None,
     max_redirects: int | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> FetchResult:
-    """GET ``url`` under the rules of this module; raise FetchError on any refusal."""
+    """GET ``url`` under the rules of this module; raise FetchError on any refusal.
+
+    ``headers``: extra request headers, e.g. a conditional GET's ``If-None-Match`` /
+    ``If-Modified-Since``; the answer is then a FetchResult with status 304 and no body when
+    the server says nothing changed."""
     seconds = float(settings.GLANEUR_FETCH_TIMEOUT if timeout is None else timeout)
     one = _Fetch(
         accept=[media.lower() for media in accept],
@@ -115,6 +120,7 @@ def fetch(
         if max_redirects is None
         else max_redirects,
         seconds=seconds,
+        extra_headers=dict(headers or {}),
     )
     with Watchdog(seconds) as one.watchdog:
         token = current_watchdog.set(one.watchdog)
@@ -132,8 +138,16 @@ class _Fetch:
 
     watchdog: Watchdog
 
-    def __init__(self, accept: list[str], max_bytes: int, max_redirects: int, seconds: float):
+    def __init__(
+        self,
+        accept: list[str],
+        max_bytes: int,
+        max_redirects: int,
+        seconds: float,
+        extra_headers: dict[str, str] | None = None,
+    ):
         self.accept = accept
+        self.extra_headers = extra_headers or {}
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self.deadline = time.monotonic() + seconds
@@ -168,6 +182,7 @@ class _Fetch:
         """Send the request to the first checked address that accepts a connection."""
         allow_listed = is_allow_listed(target.host, target.port)
         headers = {"Accept": ", ".join(self.accept), "Accept-Language": "fr, en;q=0.8"}
+        headers.update(self.extra_headers)
         for position, address in enumerate(addresses):
             if not allow_listed:  # second opinion: requests-hardened's filter, on the pinned IP
                 try:
@@ -194,7 +209,12 @@ class _Fetch:
         status = response.status_code
         media, _, params = response.headers.get("Content-Type", "").partition(";")
         content_type, charset = media.strip().lower(), _charset(params)
-        if not 200 <= status < 300:
+        conditional = any(
+            name.lower() in ("if-none-match", "if-modified-since") for name in self.extra_headers
+        )
+        if status == 304 and conditional:
+            body = b""  # not modified since the copy the caller holds
+        elif not 200 <= status < 300:
             # A bot check comes back as a page, for extract to recognise and word: the post
             # is then blocked (with a hint to use the bookmarklet), not failed nor retried.
             if status not in _CHALLENGE_STATUSES or content_type not in _HTML_TYPES:
