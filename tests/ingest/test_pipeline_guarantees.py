@@ -26,6 +26,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 TITLE = "À Limoges, une « école de la deuxième chance » ouvre ses portes aux décrocheurs"
 
+# Later steps of the pipeline (places, actors) enqueue tasks of their own.
+READ_POST = "glaneur.curation.tasks.read_post"
+
 
 def run_worker_in_thread() -> threading.Thread:
     """The task loop of `glaneur worker` (batch mode), in a thread of this process."""
@@ -132,7 +135,7 @@ def test_a_worker_killed_mid_fetch_is_replaced_and_the_post_ends_ready(
     finally:
         first.kill()
     assert Post.objects.get(pk=post.pk).state == Post.State.FETCHING
-    assert DBTaskResult.objects.get().status == "RUNNING"
+    assert DBTaskResult.objects.get(task_path=READ_POST).status == "RUNNING"
     gate.opened.set()  # the page answers again, to the next worker
     second = glaneur_process("worker", env=env)
     try:
@@ -144,7 +147,7 @@ def test_a_worker_killed_mid_fetch_is_replaced_and_the_post_ends_ready(
     post.refresh_from_db()
     assert post.title == TITLE and post.insight == "À moi" and post.main_text
     assert post.fetch_attempts == 2
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert DBTaskResult.objects.get(task_path=READ_POST).status == "SUCCESSFUL"
     assert fixture_server.requests.count("/article.html") == 2
 
 
@@ -157,7 +160,7 @@ def test_a_fetch_that_kills_every_worker_ends_failed_with_a_reason(topic: Any) -
     from glaneur.runtime.workers import MAX_CLAIMS, recover_abandoned_tasks
 
     post = scoop_url(topic, "https://example.org/piege", by=topic.owner, insight="Gardé")
-    result = DBTaskResult.objects.get()
+    result = DBTaskResult.objects.get(task_path=READ_POST)
     started = timezone.now() - timedelta(hours=1)
     for claim in range(MAX_CLAIMS):
         DBTaskResult.objects.filter(pk=result.pk).update(
@@ -166,7 +169,7 @@ def test_a_fetch_that_kills_every_worker_ends_failed_with_a_reason(topic: Any) -
         Post.objects.filter(pk=post.pk).update(state=Post.State.FETCHING)
         assert recover_abandoned_tasks() == 1
     assert result.task_path == read_post.module_path
-    assert DBTaskResult.objects.get().status == "FAILED"
+    assert DBTaskResult.objects.get(task_path=READ_POST).status == "FAILED"
     post.refresh_from_db()
     assert post.state == Post.State.FAILED and post.state_error
     assert post.insight == "Gardé"

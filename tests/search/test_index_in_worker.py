@@ -22,8 +22,7 @@ def test_a_saved_post_is_indexed_by_the_worker_after_the_commit(
     settings.GLANEUR_INDEX_IN_WORKER = True
     post = curation.create_post(topic, by=curator, title="Forum de l'alternance")
     assert search("alternance", topic=topic).hits == []
-    task = DBTaskResult.objects.get()
-    assert task.task_path == index_posts.module_path
+    task = DBTaskResult.objects.get(task_path=index_posts.module_path)
     assert post.pk in task.args_kwargs["args"][0]
     call_command(
         "db_worker", batch=True, queue_name="*", startup_delay=False, reload=False, verbosity=0
