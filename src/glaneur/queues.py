@@ -14,9 +14,10 @@ INDEX = "index"  # search indexing, merging the index's shards
 MAIL = "mail"  # digests, newsletters
 IMPORTS = "imports"  # file imports started from the web
 NLP = "nlp"  # the enrich step: actors and quotes (spaCy, loaded once per worker)
+FEDERATION = "federation"  # ActivityPub: signed deliveries to remote inboxes, Accepts
 DEFAULT = "default"  # tasks enqueued before the queues existed
 
-ALL = [SCOOPS, INDEX, MAIL, IMPORTS, NLP, DEFAULT]
+ALL = [SCOOPS, INDEX, MAIL, IMPORTS, NLP, FEDERATION, DEFAULT]
 
 # The lanes of a worker that takes every queue; the last takes whatever the others do not.
-LANES: list[list[str]] = [[SCOOPS], [INDEX], [NLP], []]
+LANES: list[list[str]] = [[SCOOPS], [INDEX], [NLP], [FEDERATION], []]

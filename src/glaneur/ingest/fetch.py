@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -46,6 +46,10 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _CHUNK = 16 * 1024
 _CHALLENGE_STATUSES = frozenset({403, 429, 503})
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+# sign(method, url, body) -> the headers that sign that request (see ``fetch``).
+Signer = Callable[[str, str, bytes | None], Mapping[str, str]]
 
 
 @dataclass
@@ -106,12 +110,19 @@ def fetch(
     timeout: float | None = None,
     max_redirects: int | None = None,
     headers: Mapping[str, str] | None = None,
+    method: str = "GET",
+    data: bytes | None = None,
+    sign: Signer | None = None,
 ) -> FetchResult:
     """GET ``url`` under the rules of this module; raise FetchError on any refusal.
 
     ``headers``: extra request headers, e.g. a conditional GET's ``If-None-Match`` /
     ``If-Modified-Since``; the answer is then a FetchResult with status 304 and no body when
-    the server says nothing changed."""
+    the server says nothing changed.
+
+    ``method="POST"`` with ``data`` sends a body (redirects are then refused, and any answer
+    of any type is read); ``sign(method, url, body)`` returns the headers that
+    sign one request (ActivityPub's HTTP signatures), called again for each hop."""
     seconds = float(settings.GLANEUR_FETCH_TIMEOUT if timeout is None else timeout)
     one = _Fetch(
         accept=[media.lower() for media in accept],
@@ -121,6 +132,9 @@ def fetch(
         else max_redirects,
         seconds=seconds,
         extra_headers=dict(headers or {}),
+        method=method,
+        data=data,
+        sign=sign,
     )
     with Watchdog(seconds) as one.watchdog:
         token = current_watchdog.set(one.watchdog)
@@ -145,7 +159,11 @@ class _Fetch:
         max_redirects: int,
         seconds: float,
         extra_headers: dict[str, str] | None = None,
+        method: str = "GET",
+        data: bytes | None = None,
+        sign: Signer | None = None,
     ):
+        self.method, self.data, self.sign = method, data, sign
         self.accept = accept
         self.extra_headers = extra_headers or {}
         self.max_bytes = max_bytes
@@ -170,6 +188,8 @@ class _Fetch:
                 location = self.session.get_redirect_target(response)
                 if location is None:
                     return self.read(response, target, visited)
+                if self.method != "GET":
+                    raise http_error(response)  # a body is never re-sent elsewhere
                 if len(visited) >= self.max_redirects:
                     reason = gettext(
                         "The page redirects more than %(count)d times; Glaneur stopped."
@@ -183,6 +203,8 @@ class _Fetch:
         allow_listed = is_allow_listed(target.host, target.port)
         headers = {"Accept": ", ".join(self.accept), "Accept-Language": "fr, en;q=0.8"}
         headers.update(self.extra_headers)
+        if self.sign is not None:
+            headers.update(self.sign(self.method, target.url, self.data))
         for position, address in enumerate(addresses):
             if not allow_listed:  # second opinion: requests-hardened's filter, on the pinned IP
                 try:
@@ -193,8 +215,13 @@ class _Fetch:
             self.session.mount(f"{target.scheme}://", PinnedAdapter(target.host, address))
             left = _remaining(self.deadline)
             try:
-                return self.session.get(
-                    target.url, headers=headers, stream=True, timeout=(left, left)
+                return self.session.request(
+                    self.method,
+                    target.url,
+                    headers=headers,
+                    data=self.data,
+                    stream=True,
+                    timeout=(left, left),
                 )
             except requests.ConnectionError as exc:
                 cause = getattr(exc.args[0] if exc.args else None, "reason", None)
@@ -222,7 +249,7 @@ class _Fetch:
             body = self.body(response)
             if detect_challenge(body.decode(charset or "utf-8", "replace"), status=status) is None:
                 raise http_error(response)
-        elif content_type not in self.accept:
+        elif content_type not in self.accept and self.method == "GET":
             reason = gettext(
                 "The address leads to a file of type “%(type)s”, not to a web page or a PDF: "
                 "Glaneur can only curate pages and documents."

@@ -21,6 +21,7 @@ from glaneur.cache import fragment_cache
 from glaneur.curation import queries, services
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.pages import page_number, post_for, rescoop_topics, topic_for
+from glaneur.federation.views import negotiated
 from glaneur.http import HtmxHttpRequest
 from glaneur.reading.home import home_languages, home_topics
 from glaneur.territories.queries import lieu_name, parse_lieu, places_stamp, post_ids_in
@@ -70,6 +71,8 @@ def empty_stream_context(
 
 
 def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    if (activity := negotiated(request, slug)) is not None:
+        return activity  # ActivityPub: the topic's actor
     topic = topic_for(request, slug)
     tag_slugs = list(dict.fromkeys(request.GET.getlist("tag")))[:5]
     lieu = parse_lieu(request.GET.get("lieu", ""))  # a place: ?lieu=86194, 79 or r75
@@ -144,6 +147,8 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 def post_detail(request: HtmxHttpRequest, slug: str, post_id: int, post_slug: str) -> HttpResponse:
+    if (activity := negotiated(request, slug, post_id)) is not None:
+        return activity  # ActivityPub: the post as a Note
     topic = topic_for(request, slug)
     post = post_for(request, topic, post_id, queries.with_card_data(Post.objects.all()))
     role = services.role_of(request.user, topic)

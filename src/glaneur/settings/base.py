@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "glaneur.search",
     "glaneur.territories",
     "glaneur.enrich",
+    "glaneur.federation",
     "glaneur.api",
     "glaneur.runtime",
 ]
