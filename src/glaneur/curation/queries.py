@@ -149,16 +149,6 @@ def tags_by_slug(slugs: Sequence[str]) -> list[Tag]:
     return [found[slug] for slug in slugs if slug in found]
 
 
-def listed_topics() -> QuerySet[Topic]:
-    """The home page's topics: those listed for everyone (the page is the same for all)."""
-    return (
-        Topic.objects.filter(access.listed_topics(None))
-        .select_related("owner")
-        .annotate(post_count=Count("posts"))
-        .order_by("-created_at")
-    )
-
-
 def curators(topic: Topic) -> list[str]:
     from .models import Membership
 
