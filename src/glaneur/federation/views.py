@@ -91,12 +91,14 @@ def followers(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _receive(request: HttpRequest, slug: str | None) -> HttpResponse:
     topic = _topic(slug) if slug is not None else None
+    headers = dict(request.headers)
+    headers.setdefault("Host", request.get_host())  # (WSGI may carry it outside the headers)
     try:
         services.receive(
             topic,
             method=request.method or "POST",
             url=request.build_absolute_uri(),
-            headers=dict(request.headers),
+            headers=headers,
             body=request.body,
         )
     except services.InboxError as exc:
