@@ -26,6 +26,7 @@ SECOND = (
 
 @pytest.fixture(autouse=True)
 def _analyse_at_once(settings: Any) -> None:
+    settings.GLANEUR_ENRICH_POSTS = True
     settings.GLANEUR_ENRICH_IN_WORKER = False
 
 

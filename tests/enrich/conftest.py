@@ -30,6 +30,7 @@ def post_with(topic: Topic, summary: str = ARTICLE, **extra: Any) -> Post:
 @pytest.fixture(autouse=True)
 def _analyse_at_once(settings: Any) -> None:
     """The enrich step runs in the test process, after each commit, as the worker would."""
+    settings.GLANEUR_ENRICH_POSTS = True
     settings.GLANEUR_ENRICH_IN_WORKER = False
 
 

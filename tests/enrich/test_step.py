@@ -98,3 +98,13 @@ def test_a_new_analyser_version_analyses_posts_again_in_the_background(
     assert job.run() == 2
     task = DBTaskResult.objects.get(task_path="glaneur.enrich.tasks.analyse_posts")
     assert sorted(task.args_kwargs["args"][0]) == sorted([never.pk, analysed_post.pk])
+
+
+def test_posts_are_not_analysed_when_the_step_is_off(
+    topic: Topic, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.GLANEUR_ENRICH_POSTS = False
+    with django_capture_on_commit_callbacks(execute=True):
+        post = post_with(topic)
+    assert not Quote.objects.filter(post=post).exists()
+    assert not DBTaskResult.objects.filter(task_path="glaneur.enrich.tasks.analyse_posts").exists()

@@ -12,9 +12,12 @@ from glaneur.curation import events
 
 
 def _posts(sender: Any, post_ids: list[int], **kwargs: Any) -> None:
+    from django.conf import settings
+
     from .services import enrich_soon
 
-    enrich_soon(post_ids)
+    if settings.GLANEUR_ENRICH_POSTS:
+        enrich_soon(post_ids)
 
 
 def connect() -> None:

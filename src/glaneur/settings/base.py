@@ -340,6 +340,8 @@ GLANEUR_WORKER_LEASE = float(os.environ.get("GLANEUR_WORKER_LEASE", "60"))
 GLANEUR_INDEX_IN_WORKER = env_bool("GLANEUR_INDEX_IN_WORKER", True)
 # The enrich step (spaCy) runs in the worker, queue nlp; never in a web process.
 GLANEUR_ENRICH_IN_WORKER = env_bool("GLANEUR_ENRICH_IN_WORKER", True)
+# Whether posts are analysed when they are ready or change (off: only `glaneur analyse`).
+GLANEUR_ENRICH_POSTS = env_bool("GLANEUR_ENRICH_POSTS", True)
 # The places step (territories: gazetteer, no spaCy) runs in the worker too, queue nlp.
 GLANEUR_LOCATE_IN_WORKER = env_bool("GLANEUR_LOCATE_IN_WORKER", True)
 

@@ -30,7 +30,9 @@ GLANEUR_INDEX_WORKERS = 1
 # by the tests that ask for it, and child processes get it from their environment.
 GLANEUR_INDEX_IN_WORKER = env_bool("GLANEUR_INDEX_IN_WORKER", False)  # noqa: F405
 # The enrich step (spaCy) only where a test asks for it (tests/enrich, the e2e journey):
-# elsewhere, and in child processes, in the worker, so no other test pays for the model.
+# elsewhere, and in child processes, posts are not analysed, so no other test pays for the
+# model nor finds its tasks in the queue.
+GLANEUR_ENRICH_POSTS = env_bool("GLANEUR_ENRICH_POSTS", False)  # noqa: F405
 GLANEUR_ENRICH_IN_WORKER = env_bool("GLANEUR_ENRICH_IN_WORKER", True)  # noqa: F405
 # The places step only where a test asks for it (tests/territories): in the worker, else.
 GLANEUR_LOCATE_IN_WORKER = env_bool("GLANEUR_LOCATE_IN_WORKER", True)  # noqa: F405
