@@ -31,6 +31,7 @@ from glaneur.cache import fragment_cache
 from glaneur.curation.models import Membership, Post, Topic
 from glaneur.curation.services import create_post
 from glaneur.search.services import index_posts
+from glaneur.territories.services import locate_posts
 from tests.factories import add_member, make_posts, make_topic, make_user
 
 # The tests read what the module fixture rendered; the mark makes pytest-django create the
@@ -100,7 +101,10 @@ def _build_site() -> dict[str, tuple[str | None, str]]:
         url="https://news.example.org/mission-locale-cci-partenariat-apprentissage-jeunes",
         site_name="news.example.org",
         author="Anne Rédaction",
-        summary="La mission locale et la CCI signent une convention.\n\nDeux cents jeunes.",
+        summary=(
+            "La mission locale de Poitiers et la CCI de la Vienne signent une convention."
+            "\n\nDeux cents jeunes de Châtellerault et de Loudun."
+        ),
         insight="Ce que **disent** les acteurs : un [lien](https://example.org/rapport).",
         image_url="https://news.example.org/image.jpg",
         tags="Emploi, Apprentissage, Territoires",
@@ -114,6 +118,8 @@ def _build_site() -> dict[str, tuple[str | None, str]]:
     make_topic(curator, title="Privé", visibility=Topic.Visibility.PRIVATE)
     Post.objects.filter(topic=other).update(curated_at=now - timedelta(days=40))
     index_posts(Post.objects.filter(topic=topic).values_list("pk", flat=True))
+    # Places on the map, the post page and the edit page (the worker's step, run here).
+    locate_posts(Post.objects.filter(topic=topic).values_list("pk", flat=True), force=True)
     t = topic.slug
     anonymous = {
         "home": "/",
