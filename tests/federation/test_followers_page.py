@@ -41,6 +41,9 @@ def test_managers_list_remove_and_block(client: Client, topic: Topic) -> None:
     assert BlockedDomain.objects.filter(topic=topic, domain="spam.example").exists()
     assert "spam.example" in client.get(url).content.decode()
     assert services.follower_inboxes(topic) == []
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Abonnés sur le fédivers" in french
+    assert "Débloquer" in french
 
 
 def test_readers_and_contributors_may_not_see_it(client: Client, topic: Topic) -> None:
