@@ -69,8 +69,11 @@ def test_a_published_post_goes_once_to_each_server_signed(
         assert sorted(Delivery.objects.values_list("inbox", flat=True)) == sorted(
             [remote.url("/inbox"), lone.url("/users/carol/inbox")]
         )
-        # Each delivery is a task of the federation queue.
-        assert DBTaskResult.objects.filter(queue_name="federation").count() == 2
+        # The deliveries are a task of the federation queue (up to BATCH per task).
+        [task] = DBTaskResult.objects.filter(queue_name="federation")
+        assert sorted(task.args_kwargs["args"][0]) == sorted(
+            Delivery.objects.values_list("pk", flat=True)
+        )
         assert deliver_all() == [True, True]
         [got] = remote.received
         assert got.path == "/inbox"
@@ -187,3 +190,26 @@ def test_a_recovered_inbox_gets_the_delivery(
     assert deliver_all() == [True]
     assert not Delivery.objects.exists()
     assert Follower.objects.count() == 1
+
+
+def test_a_batch_sends_to_several_inboxes_and_keeps_only_the_failed(
+    topic: Topic,
+    remote: RemoteServer,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+    settings: Any,
+) -> None:
+    dead = RemoteServer(username="dead")
+    settings.GLANEUR_FETCH_ALLOW = [remote.netloc, dead.netloc]
+    try:
+        add_follower(topic, remote, "alice")
+        add_follower(topic, dead, "dead")
+        dead.fail = True
+        publish(topic, django_capture_on_commit_callbacks)
+        ids = list(Delivery.objects.values_list("pk", flat=True))
+        assert services.deliver_many(ids) == 1
+        [left] = Delivery.objects.all()
+        assert left.inbox == dead.url("/inbox")
+        assert left.attempts == 1
+        assert [r.activity["type"] for r in remote.received] == ["Create"]
+    finally:
+        dead.close()

@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,6 +49,7 @@ MIN_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=24)
 GIVE_UP_AFTER = timedelta(days=7)
 KEY_MAX_AGE = timedelta(days=1)
+BATCH = 100  # deliveries per task
 
 
 class InboxError(Exception):
@@ -444,9 +446,12 @@ def _followed_topic(topic: Topic | None, target: str) -> Topic:
     return found
 
 
-def is_blocked(topic: Topic, domain: str) -> bool:
+def is_blocked(topic: Topic, domain: str, blocked: Iterable[str] | None = None) -> bool:
+    """Whether ``domain`` or a parent of it is blocked (``blocked``: the topic's list,
+    when the caller read it already)."""
     domain = domain.lower()
-    blocked = BlockedDomain.objects.filter(topic=topic).values_list("domain", flat=True)
+    if blocked is None:
+        blocked = BlockedDomain.objects.filter(topic=topic).values_list("domain", flat=True)
     return any(domain == d or domain.endswith("." + d) for d in blocked)
 
 
@@ -492,10 +497,13 @@ def block_domain(topic: Topic, domain: str) -> int:
     if not domain:
         return 0
     BlockedDomain.objects.get_or_create(topic=topic, domain=domain)
+    blocked = list(BlockedDomain.objects.filter(topic=topic).values_list("domain", flat=True))
     removed = [
-        f.pk
-        for f in Follower.objects.filter(topic=topic).select_related("actor")
-        if is_blocked(topic, f.actor.domain)
+        pk
+        for pk, actor_domain in Follower.objects.filter(topic=topic).values_list(
+            "pk", "actor__domain"
+        )
+        if is_blocked(topic, actor_domain, blocked)
     ]
     Follower.objects.filter(pk__in=removed).delete()
     return len(removed)
@@ -511,10 +519,11 @@ def unblock_domain(topic: Topic, domain: str) -> None:
 def follower_inboxes(topic: Topic) -> list[str]:
     """One inbox per server that has followers (its shared inbox when it has one)."""
     inboxes: dict[str, None] = {}
+    blocked = list(BlockedDomain.objects.filter(topic=topic).values_list("domain", flat=True))
     for shared, own, domain in Follower.objects.filter(topic=topic).values_list(
         "actor__shared_inbox", "actor__inbox", "actor__domain"
     ):
-        if not is_blocked(topic, domain):
+        if not is_blocked(topic, domain, blocked):
             inboxes[shared or own] = None
     return list(inboxes)
 
@@ -529,8 +538,8 @@ def queue_deliveries(topic: Topic, activity: dict[str, Any], inboxes: Iterable[s
     def enqueue() -> None:
         from .tasks import deliver
 
-        for pk in ids:
-            deliver.enqueue(pk)
+        for start in range(0, len(ids), BATCH):
+            deliver.enqueue(ids[start : start + BATCH])
 
     transaction.on_commit(enqueue)
     return ids
@@ -539,25 +548,48 @@ def queue_deliveries(topic: Topic, activity: dict[str, Any], inboxes: Iterable[s
 def deliver(delivery_id: int) -> bool:
     """POST one delivery, signed; on failure schedule the next try (or drop the inbox after
     a week of failures). Returns True when the remote accepted it."""
-    delivery = Delivery.objects.select_related("topic").filter(pk=delivery_id).first()
-    if delivery is None:
-        return True
-    body = json.dumps(delivery.activity).encode()
-    try:
-        fetch(
-            delivery.inbox,
-            method="POST",
-            data=body,
-            accept=("application/activity+json", "application/json"),
-            max_bytes=64 * 1024,
-            max_redirects=0,
-            headers={"Content-Type": "application/activity+json"},
-            sign=_signer(delivery.topic),
-        )
-    except FetchError as exc:
-        return _failed(delivery, str(exc))
-    delivery.delete()
-    return True
+    return deliver_many([delivery_id]) == 1
+
+
+def deliver_many(delivery_ids: list[int]) -> int:
+    """POST these deliveries, signed, several at once (``GLANEUR_FEDERATION_SENDERS``):
+    the accepted ones are deleted in one query, each failed one is rescheduled. Returns
+    how many were accepted (or were already gone)."""
+    deliveries = list(Delivery.objects.select_related("topic").filter(pk__in=delivery_ids))
+    gone = len(set(delivery_ids)) - len(deliveries)
+    signers: dict[int, Any] = {}
+    for delivery in deliveries:
+        if delivery.topic_id not in signers:
+            signers[delivery.topic_id] = _signer(delivery.topic)
+
+    def send(delivery: Delivery) -> str | None:
+        try:
+            fetch(
+                delivery.inbox,
+                method="POST",
+                data=json.dumps(delivery.activity).encode(),
+                accept=("application/activity+json", "application/json"),
+                max_bytes=64 * 1024,
+                max_redirects=0,
+                headers={"Content-Type": "application/activity+json"},
+                sign=signers[delivery.topic_id],
+            )
+        except FetchError as exc:
+            return str(exc) or exc.code
+        return None
+
+    senders = max(1, min(int(settings.GLANEUR_FEDERATION_SENDERS), len(deliveries)))
+    if senders == 1:
+        errors = [send(delivery) for delivery in deliveries]
+    else:
+        with ThreadPoolExecutor(senders) as pool:  # HTTP only: no database in the threads
+            errors = list(pool.map(send, deliveries))
+    accepted = [d.pk for d, error in zip(deliveries, errors, strict=True) if error is None]
+    Delivery.objects.filter(pk__in=accepted).delete()
+    for delivery, error in zip(deliveries, errors, strict=True):
+        if error is not None:
+            _failed(delivery, error)
+    return len(accepted) + gone
 
 
 def _failed(delivery: Delivery, error: str) -> bool:
@@ -574,7 +606,7 @@ def _failed(delivery: Delivery, error: str) -> bool:
 
     from .tasks import deliver as task
 
-    task.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+    task.using(run_after=delivery.next_attempt_at).enqueue([delivery.pk])
     return False
 
 

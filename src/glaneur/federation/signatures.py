@@ -13,6 +13,7 @@ SignatureError), ``refresh=True`` asking for a fresh copy when a cached key fail
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Mapping
@@ -53,6 +54,15 @@ def public_pem(private: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=1024)
+def _private_key(pem: str) -> rsa.RSAPrivateKey:
+    """The loaded key, kept: loading a PEM checks the RSA key (~50 ms), signing takes ~1 ms."""
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise TypeError("only RSA keys sign")
+    return key
+
+
 def digest_header(body: bytes) -> str:
     return "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode()
 
@@ -72,10 +82,9 @@ def sign_request(
     lookup = {name.lower(): value for name, value in headers.items()}
     lookup["(request-target)"] = f"{method.lower()} {target}"
     text = "\n".join(f"{name}: {lookup[name]}" for name in names)
-    key = serialization.load_pem_private_key(private_key.encode(), password=None)
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise TypeError("only RSA keys sign")
-    signature = base64.b64encode(key.sign(text.encode(), padding.PKCS1v15(), hashes.SHA256()))
+    signature = base64.b64encode(
+        _private_key(private_key).sign(text.encode(), padding.PKCS1v15(), hashes.SHA256())
+    )
     headers["Signature"] = (
         f'keyId="{key_id}",algorithm="rsa-sha256",headers="{" ".join(names)}",'
         f'signature="{signature.decode()}"'

@@ -10,5 +10,5 @@ from . import services
 
 
 @task(queue_name=queues.FEDERATION)
-def deliver(delivery_id: int) -> bool:
-    return services.deliver(delivery_id)
+def deliver(delivery_ids: list[int]) -> int:
+    return services.deliver_many(delivery_ids)

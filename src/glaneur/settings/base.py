@@ -349,6 +349,8 @@ GLANEUR_FETCH_ALLOW = env_list("GLANEUR_FETCH_ALLOW")
 GLANEUR_FETCH_TIMEOUT = float(os.environ.get("GLANEUR_FETCH_TIMEOUT", "10"))
 GLANEUR_FETCH_MAX_BYTES = int(os.environ.get("GLANEUR_FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
 GLANEUR_FETCH_MAX_REDIRECTS = int(os.environ.get("GLANEUR_FETCH_MAX_REDIRECTS", "5"))
+# ActivityPub: the inboxes one delivery task POSTs to at once (federation).
+GLANEUR_FEDERATION_SENDERS = int(os.environ.get("GLANEUR_FEDERATION_SENDERS", "8"))
 GLANEUR_USER_AGENT = os.environ.get(
     "GLANEUR_USER_AGENT", "Glaneur/0.1 (+https://github.com/glaneur; content curation)"
 )
