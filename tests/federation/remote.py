@@ -40,6 +40,7 @@ class RemoteServer:
         self.fail = False
         self.received: list[Received] = []
         self.actor_fetches = 0
+        self.fetch_signatures: list[str] = []
         remote = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -51,6 +52,7 @@ class RemoteServer:
                     self.send_error(404)
                     return
                 remote.actor_fetches += 1
+                remote.fetch_signatures.append(self.headers.get("Signature", ""))
                 body = json.dumps(remote.actor_document()).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/activity+json")

@@ -90,7 +90,7 @@ def test_a_post_page_answers_its_note(client: Client, topic: Topic) -> None:
         url="https://example.org/forum",
         site_name="La Nouvelle République",
         insight="Une **initiative** locale.",
-        tags="emploi, mission locale",
+        tags="emploi, mission locale, l'insertion",
     )
     response = client.get(post.get_absolute_url(), HTTP_ACCEPT=AP)
     assert response.status_code == 200
@@ -103,7 +103,7 @@ def test_a_post_page_answers_its_note(client: Client, topic: Topic) -> None:
     assert content.startswith("<p><strong>Un forum &lt;emploi&gt; à Niort</strong></p>")
     assert "<strong>initiative</strong>" in content
     assert '<a href="https://example.org/forum">La Nouvelle République</a>' in content
-    assert {tag["name"] for tag in note["tag"]} == {"#Emploi", "#MissionLocale"}
+    assert {tag["name"] for tag in note["tag"]} == {"#Emploi", "#MissionLocale", "#LInsertion"}
     assert "https://www.w3.org/ns/activitystreams#Public" in note["to"]
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 from glaneur.curation.models import Topic
 from glaneur.federation import services
 from glaneur.federation.models import Delivery, Follower, RemoteActor
-from glaneur.federation.signatures import sign_request
+from glaneur.federation.signatures import generate_key_pair, sign_request
 from tests.factories import make_topic
 from tests.federation.helpers import verify_delivery
 from tests.federation.remote import RemoteServer
@@ -58,6 +58,9 @@ def test_a_signed_follow_is_stored_and_accepted(
         == f"http://testserver/topic/{topic.slug}/#main-key"
     )
     assert not Delivery.objects.exists()
+    # The remote's key was fetched with a GET signed by the topic (for "secure mode" servers).
+    [signature] = remote.fetch_signatures
+    assert f'keyId="http://testserver/topic/{topic.slug}/#main-key"' in signature
 
 
 def test_rfc9421_signatures_are_accepted_on_the_shared_inbox(
@@ -149,3 +152,14 @@ def test_an_unreachable_key_is_refused(client: Client, topic: Topic, settings: A
     settings.GLANEUR_FETCH_ALLOW = []
     body, headers = remote.signed("http://testserver/inbox", follow_activity(remote, topic))
     assert post(client, "/inbox", body, headers).status_code == 401
+
+
+def test_a_rotated_key_is_fetched_again(client: Client, topic: Topic, remote: RemoteServer) -> None:
+    body, headers = remote.signed("http://testserver/inbox", follow_activity(remote, topic))
+    assert post(client, "/inbox", body, headers).status_code == 202
+    remote.private_pem, remote.public_pem = generate_key_pair()
+    activity = {**follow_activity(remote, topic), "id": remote.url("/follows/2")}
+    body, headers = remote.signed("http://testserver/inbox", activity)
+    assert post(client, "/inbox", body, headers).status_code == 202
+    assert remote.actor_fetches == 2
+    assert RemoteActor.objects.get().public_pem == remote.public_pem

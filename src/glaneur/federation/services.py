@@ -249,7 +249,9 @@ def note(post: Post) -> dict[str, Any]:
 
 
 def _hashtag(name: str) -> str:
-    return "".join(word[:1].upper() + word[1:] for word in name.split() if word.isalnum() or word)
+    """``mission locale`` → ``MissionLocale``; ``l'emploi`` → ``LEmploi`` (letters only)."""
+    words = "".join(ch if ch.isalnum() or ch == "_" else " " for ch in name).split()
+    return "".join(word[:1].upper() + word[1:] for word in words)
 
 
 def _iso(when: datetime) -> str:
