@@ -58,7 +58,12 @@ async def _serve(ports_out: Path, servers: int) -> None:
     ports_out.write_text(",".join(ports))
     loop = asyncio.get_running_loop()
     stop = loop.create_future()
-    loop.add_reader(sys.stdin.fileno(), lambda: stop.done() or stop.set_result(None))
+
+    def on_stdin() -> None:
+        if not stop.done():
+            stop.set_result(None)
+
+    loop.add_reader(sys.stdin.fileno(), on_stdin)
     await stop
     print(received, flush=True)
 

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from glaneur.federation.signatures import generate_key_pair, sign_request
@@ -128,7 +128,8 @@ class RemoteServer:
             ]
         )
         key = load_pem_private_key(self.private_pem.encode(), password=None)
-        signature = key.sign(base.encode(), padding.PKCS1v15(), hashes.SHA256())  # type: ignore[union-attr,call-arg]
+        assert isinstance(key, rsa.RSAPrivateKey)
+        signature = key.sign(base.encode(), padding.PKCS1v15(), hashes.SHA256())
         return body, {
             "Content-Digest": f"sha-256=:{digest}:",
             "Signature-Input": f"sig1={params}",

@@ -213,3 +213,14 @@ def test_a_batch_sends_to_several_inboxes_and_keeps_only_the_failed(
         assert [r.activity["type"] for r in remote.received] == ["Create"]
     finally:
         dead.close()
+
+
+def test_a_topic_made_private_before_delivery_sends_nothing(
+    topic: Topic, remote: RemoteServer, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    add_follower(topic, remote, "alice")
+    publish(topic, django_capture_on_commit_callbacks)
+    Topic.objects.filter(pk=topic.pk).update(visibility=Topic.Visibility.PRIVATE)
+    deliver_all()
+    assert remote.received == []
+    assert not Delivery.objects.exists()

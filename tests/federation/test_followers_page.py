@@ -29,7 +29,7 @@ def test_managers_list_remove_and_block(client: Client, topic: Topic) -> None:
     alice = follower(topic, "alice", "mastodon.example")
     follower(topic, "bob", "spam.example")
     follower(topic, "eve", "eu.spam.example")
-    client.login(username=topic.owner.username, password=PASSWORD)
+    client.login(username=topic.owner.get_username(), password=PASSWORD)
     url = f"/topic/{topic.slug}/followers/remote/"
     page = client.get(url).content.decode()
     assert "@alice@mastodon.example" in page and "@bob@spam.example" in page
@@ -50,7 +50,7 @@ def test_readers_and_contributors_may_not_see_it(client: Client, topic: Topic) -
     url = f"/topic/{topic.slug}/followers/remote/"
     contributor = make_user()
     add_member(topic, contributor, Membership.Role.CONTRIBUTOR)
-    client.login(username=contributor.username, password=PASSWORD)
+    client.login(username=contributor.get_username(), password=PASSWORD)
     assert client.get(url).status_code == 403
     client.logout()
     assert client.get(url).status_code == 302

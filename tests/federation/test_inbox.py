@@ -31,7 +31,9 @@ def follow_activity(remote: RemoteServer, topic: Topic) -> dict[str, Any]:
 
 
 def post(client: Client, path: str, body: bytes, headers: dict[str, str]) -> Any:
-    extra = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items()}
+    extra: dict[str, Any] = {
+        f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items()
+    }
     extra.pop("HTTP_HOST", None)
     return client.post(path, body, content_type="application/activity+json", **extra)
 

@@ -558,6 +558,14 @@ def deliver_many(delivery_ids: list[int]) -> int:
     the accepted ones are deleted in one query, each failed one is rescheduled. Returns
     how many were accepted (or were already gone)."""
     deliveries = list(Delivery.objects.select_related("topic").filter(pk__in=delivery_ids))
+    # A topic made unlisted or private since: only withdrawals (Delete) still go out.
+    stale = [
+        d.pk
+        for d in deliveries
+        if not federates(d.topic) and d.activity.get("type") not in ("Delete", "Undo")
+    ]
+    Delivery.objects.filter(pk__in=stale).delete()
+    deliveries = [d for d in deliveries if d.pk not in stale]
     gone = len(set(delivery_ids)) - len(deliveries)
     signers: dict[int, Any] = {}
     for delivery in deliveries:
