@@ -38,6 +38,7 @@ from .wordlists import (
 
 Kind = Literal["commune", "department", "region"]
 
+TOWN = 5000  # inhabitants: "à X" names the commune rather than the department from this size
 _TOKEN = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _GLUE = re.compile(r"^[\s\-'’]*$")
 
@@ -171,10 +172,12 @@ def _named(name: str, gaz: Gazetteer, cue: str) -> tuple[Kind, list[str]] | None
     communes = gaz.commune_names.get(name, [])
     if name in gaz.department_names:
         department = gaz.department_names[name]
-        # "Paris" is the commune, the only one of its department; "à Vienne", a commune.
+        # "Paris" is the commune, the only one of its department; "à Vienne", a town of
+        # 30,000, is the commune, but "à La Réunion" (a village of Lot-et-Garonne) the island.
         if communes and gaz.department_sizes.get(department) == 1:
             return "commune", list(communes)
-        if not (communes and cue in ("a", "au")):
+        town = max((gaz.communes[c].population for c in communes), default=0) >= TOWN
+        if not (town and cue in ("a", "au")):
             return "department", [department]
     if name in gaz.region_names:
         return "region", [gaz.region_names[name]]
