@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "glaneur.territories",
     "glaneur.enrich",
     "glaneur.federation",
+    "glaneur.sources",
     "glaneur.api",
     "glaneur.runtime",
 ]

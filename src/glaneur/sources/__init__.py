@@ -1,0 +1,1 @@
+"""Suggestions engine: the sources a topic watches, the candidates found in them."""
