@@ -188,6 +188,27 @@ def step_names() -> list[str]:
     return ["read", *sorted(_steps)]
 
 
+def run_step_soon(
+    post_ids: Iterable[int],
+    *,
+    in_worker: bool,
+    run: Callable[[list[int]], object],
+    enqueue: Callable[[list[int]], object],
+    chunk: int,
+) -> None:
+    """How a later step starts once the posts' transaction committed: in the worker, as
+    tasks of ``chunk`` posts (``enqueue``), or here at once (``run``: tests, a one-process
+    set-up)."""
+    ids = sorted(set(post_ids))
+    if not ids:
+        return
+    if not in_worker:
+        run(ids)
+        return
+    for start in range(0, len(ids), chunk):
+        enqueue(ids[start : start + chunk])
+
+
 def step_label(name: str) -> str:
     return str(_labels.get(name, name))
 

@@ -54,16 +54,15 @@ def _chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[list[int]]:
 def enrich_soon(post_ids: Iterable[int], *, force: bool = False) -> None:
     """Have these posts analysed: by the worker (``GLANEUR_ENRICH_IN_WORKER``, the default:
     no web process loads spaCy), else here at once. Call it after the posts' commit."""
-    ids = sorted(set(post_ids))
-    if not ids:
-        return
-    if not settings.GLANEUR_ENRICH_IN_WORKER:
-        analyse_posts(ids, force=force)
-        return
     from .tasks import analyse_posts as analyse_task
 
-    for chunk in _chunks(ids):
-        analyse_task.enqueue(chunk, force)
+    pipeline.run_step_soon(
+        post_ids,
+        in_worker=settings.GLANEUR_ENRICH_IN_WORKER,
+        run=lambda ids: analyse_posts(ids, force=force),
+        enqueue=lambda ids: analyse_task.enqueue(ids, force),
+        chunk=CHUNK,
+    )
 
 
 def retry(post_ids: list[int]) -> None:

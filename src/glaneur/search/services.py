@@ -142,14 +142,15 @@ def index_soon(post_ids: Iterable[int]) -> None:
     """Have these posts indexed: by the worker (``GLANEUR_INDEX_IN_WORKER``, the default),
     so that no web request or command loads the lemma tables or waits for the index, else
     here at once. Call it after the posts' transaction committed."""
-    ids = sorted(set(post_ids))
-    if not settings.GLANEUR_INDEX_IN_WORKER:
-        index_posts(ids)
-        return
     from .tasks import index_posts as index_task
 
-    for chunk in _chunks(ids):
-        index_task.enqueue(chunk)
+    pipeline.run_step_soon(
+        post_ids,
+        in_worker=settings.GLANEUR_INDEX_IN_WORKER,
+        run=index_posts,
+        enqueue=index_task.enqueue,
+        chunk=CHUNK,
+    )
 
 
 def index_posts(post_ids: Iterable[int]) -> None:

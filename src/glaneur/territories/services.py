@@ -12,7 +12,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -51,16 +51,15 @@ def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
 def locate_soon(post_ids: Iterable[int], *, force: bool = False) -> None:
     """Have these posts located: by the worker (``GLANEUR_LOCATE_IN_WORKER``, the default),
     else here at once. Call it after the posts' commit."""
-    ids = sorted(set(post_ids))
-    if not ids:
-        return
-    if not settings.GLANEUR_LOCATE_IN_WORKER:
-        locate_posts(ids, force=force)
-        return
     from .tasks import locate_posts as locate_task
 
-    for chunk in _chunks(ids):
-        locate_task.enqueue(chunk, force)
+    pipeline.run_step_soon(
+        post_ids,
+        in_worker=settings.GLANEUR_LOCATE_IN_WORKER,
+        run=lambda ids: locate_posts(ids, force=force),
+        enqueue=lambda ids: locate_task.enqueue(ids, force),
+        chunk=CHUNK,
+    )
 
 
 def rerun(post_ids: list[int]) -> None:
@@ -133,6 +132,26 @@ class _Found:
     mentions: int = 0
     in_story: bool = False
 
+    def row(self, post_id: int, **extra: Any) -> PostPlace:
+        """The place as a row of ``post_id`` (``extra``: source, removed, updated_at…)."""
+        values = {
+            "weight": self.weight,
+            "mentions": self.mentions,
+            "in_story": self.in_story,
+            **extra,
+        }
+        return PostPlace(
+            post_id=post_id,
+            kind=self.kind,
+            code=self.code,
+            name=self.name,
+            department=self.department,
+            region=self.region,
+            lon=self.lon,
+            lat=self.lat,
+            **values,
+        )
+
 
 def _places_in(text: str, territory: dict[str, float]) -> dict[tuple[str, str], _Found]:
     from .gazetteer import gazetteer
@@ -181,24 +200,7 @@ def _store(post_id: int, found: dict[tuple[str, str], _Found], digest: str) -> N
             post_id=post_id, source=PostPlace.Source.TEXT, removed=False
         ).delete()
         PostPlace.objects.bulk_create(
-            [
-                PostPlace(
-                    post_id=post_id,
-                    kind=f.kind,
-                    code=f.code,
-                    name=f.name,
-                    department=f.department,
-                    region=f.region,
-                    lon=f.lon,
-                    lat=f.lat,
-                    weight=f.weight,
-                    mentions=f.mentions,
-                    in_story=f.in_story,
-                    updated_at=now,
-                )
-                for key, f in found.items()
-                if key not in kept
-            ]
+            [f.row(post_id, updated_at=now) for key, f in found.items() if key not in kept]
         )
         LocatedPost.objects.update_or_create(
             post_id=post_id,
@@ -215,17 +217,8 @@ def correct_place(post: Post, *, by: AnyUser, kind: str, code: str, keep: bool) 
             PostPlace.objects.select_for_update().filter(post=post, kind=kind, code=code).first()
         )
         if place is None:
-            f = _describe(kind, code)  # a new place: only then the gazetteer (worker, CLI, API)
-            place = PostPlace(
-                post=post,
-                kind=kind,
-                code=code,
-                name=f.name,
-                department=f.department,
-                region=f.region,
-                lon=f.lon,
-                lat=f.lat,
-            )
+            # A new place: only then the gazetteer (worker, CLI, API), never the edit page.
+            place = _describe(kind, code).row(post.pk, weight=0.0, mentions=0, in_story=False)
         if keep:
             place.removed = False
             place.source = PostPlace.Source.PERSON

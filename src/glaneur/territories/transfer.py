@@ -59,17 +59,9 @@ def restore(values: dict[int, Any]) -> None:
     rows = []
     for post_id, places in values.items():
         for place in places:
-            found = _describe(place["kind"], place["code"])
             rows.append(
-                PostPlace(
-                    post_id=post_id,
-                    kind=found.kind,
-                    code=found.code,
-                    name=found.name,
-                    department=found.department,
-                    region=found.region,
-                    lon=found.lon,
-                    lat=found.lat,
+                _describe(place["kind"], place["code"]).row(
+                    post_id,
                     weight=float(place.get("weight") or 0),
                     mentions=int(place.get("mentions") or 0),
                     in_story=bool(place.get("in_story", True)),
