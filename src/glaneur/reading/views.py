@@ -146,6 +146,19 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, "curation/topic_detail.html", context)
 
 
+def _related(request: HtmxHttpRequest, post: Post, topic: Topic) -> list[Post]:
+    """A post's related posts; for anonymous readers (the same for all) cached ten minutes
+    under the topic's content stamp, since the post page is the hot path after the topic's."""
+    if request.user.is_authenticated:
+        return related_posts(post, request.user)
+    key = f"related:{post.pk}:{queries.topic_stamp(topic)}"
+    related = fragment_cache.get(key)
+    if related is None:
+        related = related_posts(post, None)
+        fragment_cache.set(key, related, 600)
+    return list(related)
+
+
 def post_detail(request: HtmxHttpRequest, slug: str, post_id: int, post_slug: str) -> HttpResponse:
     if (activity := negotiated(request, slug, post_id)) is not None:
         return activity  # ActivityPub: the post as a Note
@@ -186,6 +199,6 @@ def post_detail(request: HtmxHttpRequest, slug: str, post_id: int, post_slug: st
             "can_manage": role in services.EDITOR_ROLES,
             "can_edit": services.can_edit_post(request.user, post),
             "rescoop_topics": rescoop_topics(request, topic),
-            "related": related_posts(post, request.user),
+            "related": _related(request, post, topic),
         },
     )
