@@ -15,9 +15,10 @@ MAIL = "mail"  # digests, newsletters
 IMPORTS = "imports"  # file imports started from the web
 NLP = "nlp"  # the enrich step: actors and quotes (spaCy, loaded once per worker)
 FEDERATION = "federation"  # ActivityPub: signed deliveries to remote inboxes, Accepts
+POLLING = "polling"  # the suggestions engine polling its sources
 DEFAULT = "default"  # tasks enqueued before the queues existed
 
-ALL = [SCOOPS, INDEX, MAIL, IMPORTS, NLP, FEDERATION, DEFAULT]
+ALL = [SCOOPS, INDEX, MAIL, IMPORTS, NLP, FEDERATION, POLLING, DEFAULT]
 
 # The lanes of a worker that takes every queue; the last takes whatever the others do not.
-LANES: list[list[str]] = [[SCOOPS], [INDEX], [NLP], [FEDERATION], []]
+LANES: list[list[str]] = [[SCOOPS], [INDEX], [NLP], [FEDERATION], [POLLING], []]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("glaneur.analytics.urls")),
     path("", include("glaneur.audience.urls")),
     path("", include("glaneur.federation.urls")),
+    path("", include("glaneur.sources.urls")),
     # One namespace for a topic's pages: curators' (curation) then readers' (reading).
     path("", include((curation_urls.urlpatterns + reading_urls.urlpatterns, "curation"))),
 ]

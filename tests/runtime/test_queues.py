@@ -38,7 +38,11 @@ def test_a_worker_of_every_queue_runs_each_kind_in_its_own_lane() -> None:
         ([queues.INDEX], []),
         ([queues.NLP], []),
         ([queues.FEDERATION], []),  # a dead server's timeouts delay no other work
-        (["*"], [queues.SCOOPS, queues.INDEX, queues.NLP, queues.FEDERATION]),
+        ([queues.POLLING], []),  # nor a thousand feeds to poll
+        (
+            ["*"],
+            [queues.SCOOPS, queues.INDEX, queues.NLP, queues.FEDERATION, queues.POLLING],
+        ),
     ]
     assert lanes("mail,imports") == [([queues.MAIL, queues.IMPORTS], [])]
 

@@ -60,6 +60,20 @@ class EngineSettings(models.Model):
     min_score = models.FloatField(default=0.0)
     freshness_days = models.PositiveIntegerField(default=14)
     visitor_suggestions = models.BooleanField(default=False)
+    # Filters, as Scoop.it's engine has them: one domain or word per line.
+    included_domains = models.TextField(blank=True)
+    excluded_domains = models.TextField(blank=True)
+    all_words = models.TextField(blank=True)
+    any_words = models.TextField(blank=True)
+    none_words = models.TextField(blank=True)
+    max_age_days = models.PositiveIntegerField(default=30)
+    sort = models.CharField(
+        max_length=10,
+        choices=[("relevance", _("Relevance")), ("freshness", _("Freshness"))],
+        default="relevance",
+    )
+    # The curators' feedback (scoop +, discard -): a weight per analysed word.
+    word_weights = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"engine of {self.topic_id}"
@@ -87,6 +101,15 @@ class Candidate(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     score = models.FloatField(default=0.0)
     matched_words = models.JSONField(default=list, blank=True)
+    # Set when a visitor suggested this link (the inbox says by whom).
+    suggestion = models.OneToOneField(
+        "Suggestion", null=True, blank=True, on_delete=models.SET_NULL, related_name="candidate"
+    )
+    # The post made from it when scooped.
+    post = models.ForeignKey(
+        "curation.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -114,6 +137,19 @@ class Suggestion(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
+    # An anonymous visitor may leave a name and an address to hear back.
+    name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    reason = models.TextField(blank=True)  # why it was refused, shown to the suggester
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    seen_by_author = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.url
