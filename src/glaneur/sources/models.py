@@ -59,7 +59,8 @@ class EngineSettings(models.Model):
     keywords = models.TextField(blank=True)
     min_score = models.FloatField(default=0.0)
     freshness_days = models.PositiveIntegerField(default=14)
-    visitor_suggestions = models.BooleanField(default=False)
+    # Scoop.it shows "Suggest" on every public topic; an owner may turn it off.
+    visitor_suggestions = models.BooleanField(default=True)
     # Filters, as Scoop.it's engine has them: one domain or word per line.
     included_domains = models.TextField(blank=True)
     excluded_domains = models.TextField(blank=True)
