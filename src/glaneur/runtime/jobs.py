@@ -69,6 +69,12 @@ def _enqueue_stale_analyses() -> int:
     return enqueue_stale()
 
 
+def _enqueue_polling_round() -> bool:
+    from glaneur.sources.tasks import enqueue_round
+
+    return enqueue_round()
+
+
 def jobs() -> list[Job]:
     """The periodic jobs, read when the scheduler starts (the lease comes from settings)."""
     lease = settings.GLANEUR_WORKER_LEASE
@@ -89,4 +95,6 @@ def jobs() -> list[Job]:
         Job("audience-newsletters", timedelta(seconds=15), _enqueue_due_newsletters),
         # enrich: posts not yet analysed by this version of the analyser, a batch at a time.
         Job("enrich-stale-posts", timedelta(minutes=10), _enqueue_stale_analyses),
+        # sources: due sources are polled by a round on the polling queue (one waiting at most).
+        Job("sources-poll-round", timedelta(minutes=1), _enqueue_polling_round),
     ]

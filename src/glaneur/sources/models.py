@@ -22,6 +22,8 @@ class Source(models.Model):
     url = models.URLField(max_length=2000, blank=True)
     query = models.CharField(max_length=200, blank=True)
     title = models.CharField(max_length=300, blank=True)
+    # A page's own feed, found by autodiscovery (<link rel="alternate">): polled instead.
+    feed_url = models.URLField(max_length=2000, blank=True)
     # Polling state: a worker claims a due source by moving next_poll_at forward
     # (claimed_until), so one worker polls a source at a time.
     last_polled_at = models.DateTimeField(null=True, blank=True)

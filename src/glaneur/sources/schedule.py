@@ -67,13 +67,18 @@ def backoff(error_count: int, base: timedelta = MIN_INTERVAL) -> timedelta:
     return min(base * (2 ** min(error_count - 1, 20)), MAX_BACKOFF)
 
 
-def claim(source_id: int, now: datetime | None = None) -> bool:
+def claim(source_id: int, now: datetime | None = None, *, force: bool = False) -> bool:
     """Claim a due source with one conditional UPDATE (works the same on SQLite and
-    PostgreSQL): only the worker whose UPDATE matched polls it."""
+    PostgreSQL): only the worker whose UPDATE matched polls it. ``force``: due or not, but
+    never before the site's Retry-After nor while another worker holds it. A worker that
+    dies holding a claim loses it after CLAIM_FOR."""
     now = now or timezone.now()
+    due = Source.objects.filter(pk=source_id)
+    if not force:
+        due = due.filter(next_poll_at__lte=now)
     updated = (
-        Source.objects.filter(pk=source_id, next_poll_at__lte=now)
-        .exclude(claimed_until__gt=now)
+        due.exclude(claimed_until__gt=now)
+        .exclude(retry_after_until__gt=now)
         .update(claimed_until=now + CLAIM_FOR)
     )
     return updated == 1
