@@ -5,9 +5,10 @@ from typing import TYPE_CHECKING
 from ninja import NinjaAPI
 
 from glaneur.enrich.api import router as actors_router
+from glaneur.sources.api_suggestions import router as suggestions_router
 from glaneur.territories.api import router as places_router
 
-from .auth import OPTIONAL
+from .auth import OPTIONAL, REQUIRED
 from .comments import router as comments_router
 from .docs import ServerRenderedDocs
 from .errors import install_error_handlers
@@ -59,3 +60,4 @@ api.add_router("", posts_router)
 api.add_router("", comments_router)
 api.add_router("", actors_router, auth=OPTIONAL)
 api.add_router("", places_router, auth=OPTIONAL)
+api.add_router("", suggestions_router, auth=REQUIRED)

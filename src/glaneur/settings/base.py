@@ -316,6 +316,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 GLANEUR_COMMENT_RATE = int(os.environ.get("GLANEUR_COMMENT_RATE", "20"))
 # Newsletter subscriptions per client address and hour (each may send a confirmation mail).
 GLANEUR_SUBSCRIBE_RATE = int(os.environ.get("GLANEUR_SUBSCRIBE_RATE", "20"))
+# Links a visitor may suggest per client address and hour, and how long a visitor's private
+# status link for a suggestion keeps working (days).
+GLANEUR_SUGGEST_RATE = int(os.environ.get("GLANEUR_SUGGEST_RATE", "10"))
+GLANEUR_SUGGESTION_DAYS = int(os.environ.get("GLANEUR_SUGGESTION_DAYS", "90"))
 # The bookmarklet's page copies: how many, and how many bytes, per client address and hour;
 # and the total kept while they wait for a curator to confirm the scoop (an hour at most).
 GLANEUR_CAPTURE_RATE = int(os.environ.get("GLANEUR_CAPTURE_RATE", "30"))
