@@ -134,8 +134,22 @@ def test_private_topics_and_topics_that_said_no_take_no_suggestion(topic: Topic)
     private = make_topic(visibility=Topic.Visibility.PRIVATE)
     assert Client().get(reverse("sources:suggest", args=[private.slug])).status_code == 404
     EngineSettings.objects.update_or_create(topic=topic, defaults={"visitor_suggestions": False})
-    assert suggest(Client(), topic, url="https://e.example/x").status_code == 404
+    closed = suggest(Client(), topic, url="https://e.example/x")
+    assert closed.status_code == 403 and "suggestions" in closed.content.decode()
     assert not Suggestion.objects.exists()
+
+
+def test_the_topic_page_offers_suggestions_to_visitors_and_the_inbox_to_curators(
+    topic: Topic,
+) -> None:
+    suggest_url = reverse("sources:suggest", args=[topic.slug])
+    inbox_url = reverse("sources:inbox", args=[topic.slug])
+    page = Client().get(topic.get_absolute_url()).content.decode()
+    assert suggest_url in page and inbox_url not in page
+    curator = Client()
+    curator.force_login(topic.owner)
+    page = curator.get(topic.get_absolute_url()).content.decode()
+    assert inbox_url in page
 
 
 def test_a_bad_address_is_refused_in_words(topic: Topic) -> None:

@@ -140,7 +140,11 @@ def suggest(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     try:
         actions.check_may_suggest(topic)
     except PermissionDenied as exc:
-        raise Http404 from exc
+        if topic.visibility != Topic.Visibility.PUBLIC:
+            raise Http404 from exc
+        # The topic page offers the link to every public topic; the owner turned it off.
+        context = {"topic": topic, "closed": True}
+        return render(request, "sources/suggest.html", context, status=403)
     signed_in = request.user.is_authenticated
     form = SuggestForm(request.POST or None, signed_in=signed_in)
     status = 200
