@@ -82,6 +82,30 @@ def _tools() -> None:
         pytest.fail("The page checks need java and /usr/bin/chromium.", pytrace=False)
 
 
+def _inbox(topic: Topic) -> None:
+    """A few suggestions to review: from a feed (one with a near-duplicate), and a
+    visitor's."""
+    from glaneur.sources.inbox import suggest
+    from glaneur.sources.models import Candidate, Source
+
+    source = Source.objects.create(topic=topic, url="https://news.example.org/rss", title="News")
+    for i, title in enumerate(["Un tiers-lieu ouvre à Melle", "Apprentissage : record à Agen"]):
+        url = f"https://news.example.org/suggestion-{i}"
+        candidate = Candidate.objects.create(
+            topic=topic,
+            url=url,
+            url_key=url,
+            title=title,
+            summary="Une initiative locale pour l'emploi et la formation des jeunes.",
+            image_url="https://news.example.org/image.jpg",
+            published_at=timezone.now(),
+            score=2.0 - i,
+            matched_words=["emploi", "formation", "jeunes"],
+        )
+        candidate.sources.add(source)
+    suggest(topic, "https://www.example.org/visiteur", by=None, name="Camille", comment="À lire")
+
+
 def _build_site() -> dict[str, tuple[str | None, str]]:
     """A topic with every kind of content; returns {kind: (user or None, url)}."""
     now = timezone.now()
@@ -120,6 +144,7 @@ def _build_site() -> dict[str, tuple[str | None, str]]:
     index_posts(Post.objects.filter(topic=topic).values_list("pk", flat=True))
     # Places on the map, the post page and the edit page (the worker's step, run here).
     locate_posts(Post.objects.filter(topic=topic).values_list("pk", flat=True), force=True)
+    _inbox(topic)
     t = topic.slug
     anonymous = {
         "home": "/",
@@ -139,6 +164,7 @@ def _build_site() -> dict[str, tuple[str | None, str]]:
         "map": f"/topic/{t}/map/",
         "actors": f"/topic/{t}/acteurs/",
         "newsletter-archive": f"/topic/{t}/newsletter/",
+        "suggest": f"/topic/{t}/suggest/",
     }
     curator_pages = {
         "home": "/",
@@ -155,6 +181,8 @@ def _build_site() -> dict[str, tuple[str | None, str]]:
         "new-topic": "/topic/new/",
         "account-settings": "/settings/",
         "following": "/following/",
+        "suggestions": f"/topic/{t}/suggestions/",
+        "my-suggestions": "/suggestions/",
     }
     kinds: dict[str, tuple[str | None, str]] = {
         f"anonymous-{k}": (None, url) for k, url in anonymous.items()
@@ -283,11 +311,12 @@ KINDS = [
     *(f"anonymous-{k}" for k in (
         "home", "topic", "topic-tag", "topic-past-the-end", "topic-unknown-tag", "topic-empty",
         "post", "search", "search-no-result", "profile", "stats", "log-in", "sign-up",
-        "not-found", "map", "actors", "newsletter-archive",
+        "not-found", "map", "actors", "newsletter-archive", "suggest",
     )),
     *(f"curator-{k}" for k in (
         "home", "topic", "post", "new-post", "edit-post", "drafts", "stats", "search", "profile",
         "topic-settings", "scoop", "new-topic", "account-settings", "following",
+        "suggestions", "my-suggestions",
     )),
 ]  # fmt: skip
 
