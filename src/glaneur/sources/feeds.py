@@ -104,18 +104,9 @@ def _image_of(entry: Any) -> str:
 
 def _xml_feed(body: bytes, url: str) -> Feed:
     parsed = feedparser.parse(body)
-    entries = parsed.get("entries") or []
     channel = parsed.get("feed") or {}
-    if not entries and (parsed.get("bozo") or not parsed.get("version")):
-        error = parsed.get("bozo_exception")
-        detail = str(error).strip() if error else ""
-        if detail:
-            reason = gettext("The source is not a readable feed (%(error)s).") % {"error": detail}
-        else:
-            reason = gettext("The source is neither an RSS, Atom or JSON feed nor a web page.")
-        raise FeedError(reason[:400])
     items = []
-    for entry in entries[:MAX_ITEMS]:
+    for entry in (parsed.get("entries") or [])[:MAX_ITEMS]:
         link = str(entry.get("link") or "")
         if not link:
             continue
@@ -123,15 +114,26 @@ def _xml_feed(body: bytes, url: str) -> Feed:
         summary = entry.get("summary") or ""
         if not summary and entry.get("content"):
             summary = entry["content"][0].get("value", "")
+        image = _image_of(entry)
         items.append(
             Item(
                 url=link,
                 title=_text(str(entry.get("title") or ""))[:500] or link,
                 summary=_text(str(summary))[:MAX_SUMMARY],
                 published=_when(entry.get("published_parsed") or entry.get("updated_parsed")),
-                image_url=urljoin(url, _image_of(entry)) if _image_of(entry) else "",
+                image_url=urljoin(url, image) if image else "",
             )
         )
+    # feedparser reads what it can of a feed that is not well-formed (an unknown entity, a
+    # cut-off end): its items are kept; a document with nothing usable is an error.
+    if not items and (parsed.get("bozo") or not parsed.get("version")):
+        error = parsed.get("bozo_exception")
+        detail = str(error).strip() if error and parsed.get("version") else ""
+        if detail:
+            reason = gettext("The source is not a readable feed (%(error)s).") % {"error": detail}
+        else:
+            reason = gettext("The source is neither an RSS, Atom or JSON feed nor a web page.")
+        raise FeedError(reason[:400])
     ttl = str(channel.get("ttl") or "").strip()
     return Feed(
         title=_text(str(channel.get("title") or "")),

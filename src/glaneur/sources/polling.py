@@ -105,16 +105,18 @@ def _get(url: str, headers: dict[str, str] | None = None) -> FetchResult:
 
 
 def frequency_interval(items: Sequence[Item], now: datetime, current: timedelta) -> timedelta:
-    """Miniflux's entry frequency: a week divided by the items of the last week (24 h when
-    none). A pseudo-feed (no dates) halves its interval when it gave something new, else
-    lengthens it by half. Always clamped to 5 min–24 h."""
+    """Miniflux's entry frequency: the time an item takes to come, over the last week (24 h
+    when none came). When the feed's window is shorter than a week (20 items of the last
+    two days), the rate is measured over that window. A pseudo-feed (no dates) keeps the
+    interval it is given. Always clamped to 5 min–24 h."""
     dated = [item.published for item in items if item.published is not None]
     if not dated:
         return schedule.clamp(current)
-    recent = sum(1 for when in dated if now - WEEK <= when <= now + timedelta(hours=1))
-    if recent == 0:
+    recent = [when for when in dated if now - WEEK <= when <= now + timedelta(hours=1)]
+    if not recent:
         return schedule.MAX_INTERVAL
-    return schedule.clamp(WEEK / recent)
+    window = WEEK if min(dated) < now - WEEK else max(now - min(recent), timedelta(hours=1))
+    return schedule.clamp(window / len(recent))
 
 
 def poll_source(source_id: int, *, force: bool = False) -> PollOutcome:
