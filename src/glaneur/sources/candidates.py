@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
@@ -181,20 +182,20 @@ def _take_for(topic: Topic, source: Source, items: Sequence[Item]) -> int:
     if not fresh:
         return 0
     current = ranking.profile(topic, engine)
-    recent = list(
+    recent: list[tuple[int | str, int | str | None, str, int]] = list(
         Candidate.objects.filter(topic=topic, found_at__gte=now_ - timedelta(days=RECENT_DAYS))
         .exclude(simhash=0)
         .order_by("-pk")
         .values_list("pk", "group", "status", "simhash")[:RECENT_LIMIT]
     )
-    made = 0
+    # Each new story: a leader (group None) or a member of an earlier story's group, given
+    # as a candidate id or, for a story first seen in this batch, as its URL key.
+    rows: list[tuple[Candidate, int | str | None]] = []
     for key, item in fresh.items():
         signature = simhash.signature(item.title, item.summary, current.language)
-        if any(
-            simhash.same_story(signature, scooped_story) for scooped_story in current.signatures
-        ):
+        if any(simhash.same_story(signature, story) for story in current.signatures):
             continue  # a story the topic already published, under another URL
-        leader: int | None = None
+        leader: int | str | None = None
         decided = False
         for pk, group, status, other in recent:
             if simhash.same_story(signature, other):
@@ -204,63 +205,93 @@ def _take_for(topic: Topic, source: Source, items: Sequence[Item]) -> int:
         if decided:
             continue  # scooped or discarded already under another URL
         scored = ranking.score(current, item.title, item.summary, item.published, now=now_)
-        candidate = _create(topic, source, key, item, signature, leader, scored)
-        if candidate is None:
-            continue
-        made += 1
-        recent.insert(0, (candidate.pk, leader, Candidate.Status.NEW, signature))
-    if made and ranking.profile(topic, engine).pool_bucket != current.pool_bucket:
+        rows.append((_candidate(topic, key, item, signature, scored), leader))
+        recent.insert(0, (key, leader, Candidate.Status.NEW, signature))
+    made = _save(topic, source, rows)
+    if made and ranking.pool_bucket(topic) != current.pool_bucket:
         # The pool grew by a quarter: its word frequencies changed enough to rank again.
         ranking.rescore(topic)
     return made
 
 
-def _create(
-    topic: Topic,
-    source: Source,
-    key: str,
-    item: Item,
-    signature: int,
-    leader: int | None,
-    scored: ranking.Scored,
-) -> Candidate | None:
+def _candidate(
+    topic: Topic, key: str, item: Item, signature: int, scored: ranking.Scored
+) -> Candidate:
+    return Candidate(
+        topic=topic,
+        url=item.url[:2000],
+        url_key=key,
+        title=" ".join(item.title.split())[:500],
+        summary=item.summary,
+        image_url=item.image_url[:2000],
+        published_at=item.published,
+        simhash=signature,
+        score=scored.score,
+        matched_words=scored.matched_words,
+    )
+
+
+def _save(topic: Topic, source: Source, rows: list[tuple[Candidate, int | str | None]]) -> int:
+    """Insert the new candidates in two short transactions (leaders, then the members of
+    groups that a leader of this batch opened) and list the source on each and on each
+    group's leader; the number inserted."""
+    made = 0
+    ids: dict[str, int] = {}
+    through = Candidate.sources.through
+    links: list[Any] = []
+    for members_of_batch in (False, True):
+        batch = []
+        for candidate, leader in rows:
+            if isinstance(leader, str) != members_of_batch:
+                continue
+            candidate.group = ids.get(leader) if isinstance(leader, str) else leader
+            if members_of_batch and candidate.group is None:
+                continue  # its leader lost a race: taken again next poll
+            batch.append(candidate)
+        inserted = _insert(topic, batch)
+        made += len(inserted)
+        if batch:
+            # Those another worker inserted first are listed with this source all the same.
+            keys = [candidate.url_key for candidate in batch]
+            ids.update(
+                Candidate.objects.filter(topic=topic, url_key__in=keys).values_list("url_key", "pk")
+            )
+        for candidate in batch:
+            if candidate.url_key in ids:
+                links.append(through(candidate_id=ids[candidate.url_key], source_id=source.pk))
+            if candidate.group is not None:
+                links.append(through(candidate_id=candidate.group, source_id=source.pk))
+    if links:
+        through.objects.bulk_create(links, ignore_conflicts=True)
+    return made
+
+
+def _insert(topic: Topic, batch: list[Candidate]) -> set[str]:
+    """Insert the batch at once, or row by row if another worker inserted one of its URL
+    keys meanwhile; the URL keys inserted."""
+    if not batch:
+        return set()
     try:
         with transaction.atomic():
-            candidate = Candidate.objects.create(
-                topic=topic,
-                url=item.url[:2000],
-                url_key=key,
-                title=" ".join(item.title.split())[:500],
-                summary=item.summary,
-                image_url=item.image_url[:2000],
-                published_at=item.published,
-                simhash=signature,
-                group=leader,
-                score=scored.score,
-                matched_words=scored.matched_words,
-            )
-            candidate.sources.add(source)
-            if leader is not None:
-                Candidate.sources.through.objects.get_or_create(
-                    candidate_id=leader, source_id=source.pk
-                )
+            Candidate.objects.bulk_create(batch)
+        return {candidate.url_key for candidate in batch}
     except IntegrityError:
-        # Another worker made it first: it lists this source too.
-        existing = Candidate.objects.filter(topic=topic, url_key=key).values_list("pk", flat=True)
-        _add_source(list(existing), source)
-        return None
-    return candidate
+        pass
+    inserted = set()
+    for candidate in batch:
+        candidate.pk = None
+        try:
+            with transaction.atomic():
+                candidate.save(force_insert=True)
+        except IntegrityError:
+            continue
+        inserted.add(candidate.url_key)
+    return inserted
 
 
 def _add_source(candidate_ids: list[int], source: Source) -> None:
     through = Candidate.sources.through
-    have = set(
-        through.objects.filter(candidate_id__in=candidate_ids, source_id=source.pk).values_list(
-            "candidate_id", flat=True
-        )
+    through.objects.bulk_create(
+        [through(candidate_id=pk, source_id=source.pk) for pk in candidate_ids],
+        ignore_conflicts=True,
     )
-    missing = [
-        through(candidate_id=pk, source_id=source.pk) for pk in candidate_ids if pk not in have
-    ]
-    if missing:
-        through.objects.bulk_create(missing, ignore_conflicts=True)

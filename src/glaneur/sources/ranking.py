@@ -70,14 +70,18 @@ def _generic_tokens(language: str) -> frozenset[str]:
     return frozenset(normalise_word(word, language) for word in _GENERIC.split())
 
 
-def useful(token: str, language: str) -> bool:
-    return len(token) > 2 and not token.isdigit() and token not in _generic_tokens(language)
+@lru_cache(maxsize=200_000)
+def _token(word: str, language: str) -> str:
+    """The word's search token if it can say what a text is about, else ""."""
+    token = normalise_word(word, language)
+    if len(token) <= 2 or token.isdigit() or token in _generic_tokens(language):
+        return ""
+    return token
 
 
 def analysed(text: str, language: str) -> list[tuple[str, str]]:
     """(token, word as written) of the words of a text that can say what it is about."""
-    pairs = ((normalise_word(word, language), word) for word in words(text))
-    return [(token, word) for token, word in pairs if useful(token, language)]
+    return [(token, word) for word in words(text) if (token := _token(word, language))]
 
 
 @dataclass(frozen=True)
@@ -115,8 +119,11 @@ def engine_of(topic: Topic) -> EngineSettings:
     return engine if engine is not None else EngineSettings(topic=topic)
 
 
-def _pool_bucket(size: int) -> int:
-    return int(math.log(size + 1) / _POOL_GROWTH)
+def pool_bucket(topic: Topic) -> int:
+    """The size of the topic's candidate pool, on a scale where a step is a quarter more
+    (the first fifty candidates are one step): the profile is rebuilt when it moves."""
+    size = Candidate.objects.filter(topic=topic).count()
+    return int(math.log((size + 50) / 50) / _POOL_GROWTH)
 
 
 def _key(topic: Topic, engine: EngineSettings) -> str:
@@ -134,7 +141,7 @@ def profile(topic: Topic, engine: EngineSettings | None = None, *, fresh: bool =
     or its candidate pool (by a quarter) changed, or ``fresh``."""
     engine = engine if engine is not None else engine_of(topic)
     key = _key(topic, engine)
-    bucket = _pool_bucket(Candidate.objects.filter(topic=topic).count())
+    bucket = pool_bucket(topic)
     cached = _cache.get(topic.pk)
     if not fresh and cached is not None and cached.key == key and cached.pool_bucket == bucket:
         return cached
@@ -240,11 +247,13 @@ def score(
 def _readable(tokens: Iterable[str], pairs: list[tuple[str, str]]) -> list[str]:
     """Each token as the item writes it: its most frequent spelling, lower-case unless
     always capitalised (a place, an organisation)."""
-    spellings: dict[str, Counter[str]] = {}
+    wanted = list(tokens)
+    spellings: dict[str, Counter[str]] = {token: Counter() for token in wanted}
     for token, word in pairs:
-        spellings.setdefault(token, Counter())[word] += 1
+        if token in spellings:
+            spellings[token][word] += 1
     readable = []
-    for token in tokens:
+    for token in wanted:
         forms = spellings[token]
         lower: Counter[str] = Counter()
         for form, count in forms.items():
@@ -271,8 +280,9 @@ def rescore(topic: Topic) -> int:
     )
     for candidate in rows.iterator(chunk_size=500):
         scored = score(current, candidate.title, candidate.summary, candidate.published_at, now=now)
+        # Freshness moves every score a little every second: only a real change is written.
         if (
-            abs(scored.score - candidate.score) > 1e-6
+            abs(scored.score - candidate.score) > 1e-3 * max(abs(candidate.score), 1.0)
             or scored.matched_words != candidate.matched_words
         ):
             candidate.score, candidate.matched_words = scored.score, scored.matched_words

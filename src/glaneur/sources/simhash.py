@@ -21,25 +21,41 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections import Counter
+from functools import lru_cache
 
 from glaneur.search.analysis import FRENCH, STOP_WORDS, fold, normalise_word, words
 
 BITS = 64
 THRESHOLD = 15
 _MASK = (1 << BITS) - 1
+_FIELD = 32  # bits per counter: a summary would need 4 billion words to overflow one
+# The 8 bits of a byte, each moved to the low bit of its own field.
+_BYTE_SPREAD = [sum(1 << (_FIELD * i) for i in range(8) if byte >> i & 1) for byte in range(256)]
+
+
+def _spread(value: int) -> int:
+    return sum(_BYTE_SPREAD[value >> (8 * j) & 0xFF] << (_FIELD * 8 * j) for j in range(BITS // 8))
 
 
 def _feature_hash(feature: str) -> int:
     return int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "big")
 
 
+@lru_cache(maxsize=200_000)
+def _token(word: str, language: str) -> str:
+    if word.lower() in STOP_WORDS or fold(word) in STOP_WORDS:
+        return ""
+    return normalise_word(word, language)
+
+
+@lru_cache(maxsize=200_000)
+def _feature_spread(feature: str) -> int:
+    return _spread(_feature_hash(feature))
+
+
 def story_words(text: str, language: str = FRENCH) -> list[str]:
     """The analysed words of a text that say what it is about (no stop words)."""
-    return [
-        normalise_word(word, language)
-        for word in words(text)
-        if fold(word) not in STOP_WORDS and word.lower() not in STOP_WORDS
-    ]
+    return [token for word in words(text) if (token := _token(word, language))]
 
 
 def signature(title: str, summary: str, language: str = FRENCH) -> int:
@@ -53,12 +69,17 @@ def signature(title: str, summary: str, language: str = FRENCH) -> int:
             features[f"{first} {second}"] += weight
     if not features:
         return 0
-    totals = [0] * BITS
+    # Bit-sliced counting: each feature's hash spread into 64 fields of _FIELD bits, so that
+    # one big-integer sum counts, for every bit, the weight of the features that set it.
+    counts = 0
     for feature, weight in features.items():
-        value = _feature_hash(feature)
-        for bit in range(BITS):
-            totals[bit] += weight if value >> bit & 1 else -weight
-    unsigned = sum(1 << bit for bit in range(BITS) if totals[bit] > 0)
+        counts += weight * _feature_spread(feature)
+    half = sum(features.values())
+    field_mask = (1 << _FIELD) - 1
+    unsigned = 0
+    for bit in range(BITS):
+        if 2 * (counts >> (_FIELD * bit) & field_mask) > half:
+            unsigned |= 1 << bit
     return unsigned - (1 << BITS) if unsigned >= 1 << (BITS - 1) else unsigned
 
 
