@@ -18,14 +18,16 @@ from contextlib import contextmanager, nullcontext
 from datetime import date, timedelta
 from typing import Literal
 
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, connections, transaction
 from django.db.models import Q, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
 from glaneur.curation.models import Post, Topic
+from glaneur.ratelimit import client_address, consume
 
-from .models import PostDailyViews, TopicDailyViews
+from .models import PostDailyClicks, PostDailyViews, TopicDailyViews
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +47,15 @@ RETRY_DELAY_MAX = 60.0
 # What the process's exit waits, at most, to write the views it still holds.
 EXIT_WAIT = 5.0
 
-Kind = Literal["topic", "post"]
+# A client address's click on a post counts once in this window (its key holds the day).
+CLICK_WINDOW = 24 * 3600
+
+Kind = Literal["topic", "post", "click"]
 CounterKey = tuple[Kind, int, date]
-COUNTERS: dict[Kind, tuple[type[TopicDailyViews | PostDailyViews], str]] = {
+COUNTERS: dict[Kind, tuple[type[TopicDailyViews | PostDailyViews | PostDailyClicks], str]] = {
     "topic": (TopicDailyViews, "topic_id"),
     "post": (PostDailyViews, "post_id"),
+    "click": (PostDailyClicks, "post_id"),
 }
 
 _pending: Counter[CounterKey] = Counter()
@@ -204,6 +210,30 @@ def record_view(request: HttpRequest, topic: Topic, post: Post | None = None) ->
     counts: Counter[CounterKey] = Counter({("topic", topic.pk, day): 1})
     if post is not None:
         counts[("post", post.pk, day)] += 1
+    counts.update(_take_pending())
+    left = _write(counts, wait=VIEW_WRITE_WAIT)
+    if left:
+        _keep(left)
+    return True
+
+
+def record_click(request: HttpRequest, post: Post) -> bool:
+    """Count a reader following ``post``'s link to its source (the browser's ping): once per
+    client address, post and day, at most GLANEUR_CLICK_RATE posts per address and hour;
+    bots are not counted. Returns whether the click was counted.
+
+    Nothing is stored about the reader: the address only keys a counter of the shared cache
+    (hashed, glaneur.ratelimit) that expires with the day's window.
+    """
+    if is_bot(request.headers.get("User-Agent", "")):
+        return False
+    day = today()
+    address = client_address(request)
+    if not consume("click", f"{address}|{post.pk}|{day.isoformat()}", limit=1, per=CLICK_WINDOW):
+        return False  # this address's click on this post is counted already today
+    if not consume("clicks", address, limit=settings.GLANEUR_CLICK_RATE, per=3600):
+        return False
+    counts: Counter[CounterKey] = Counter({("click", post.pk, day): 1})
     counts.update(_take_pending())
     left = _write(counts, wait=VIEW_WRITE_WAIT)
     if left:

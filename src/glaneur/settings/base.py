@@ -319,6 +319,9 @@ GLANEUR_SUBSCRIBE_RATE = int(os.environ.get("GLANEUR_SUBSCRIBE_RATE", "20"))
 # Links a visitor may suggest per client address and hour, and how long a visitor's private
 # status link for a suggestion keeps working (days).
 GLANEUR_SUGGEST_RATE = int(os.environ.get("GLANEUR_SUGGEST_RATE", "10"))
+# Posts whose source link one client address may be counted clicking, per hour (each post
+# counts once a day per address anyway: this caps a flood over many posts).
+GLANEUR_CLICK_RATE = int(os.environ.get("GLANEUR_CLICK_RATE", "120"))
 GLANEUR_SUGGESTION_DAYS = int(os.environ.get("GLANEUR_SUGGESTION_DAYS", "90"))
 # The bookmarklet's page copies: how many, and how many bytes, per client address and hour;
 # and the total kept while they wait for a curator to confirm the scoop (an hour at most).
