@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,3 +68,24 @@ class LocatedPost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id} v{self.version}"
+
+
+class PlaceLookup(models.Model):
+    """A place a curator typed on the edit page, waiting for the worker (which loads the
+    gazetteer) to find it; kept with the reason when it names no single place."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("looking it up")
+        FAILED = "failed", _("not found")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="place_lookups")
+    text = models.CharField(max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.post_id}:{self.text}"

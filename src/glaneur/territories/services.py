@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from glaneur.curation import pipeline
 from glaneur.curation.models import Post
-from glaneur.curation.services import check_can_edit_post
+from glaneur.curation.services import authenticated, check_can_edit_post
 
-from .models import LocatedPost, PostPlace
+from .models import LocatedPost, PlaceLookup, PostPlace
 
 if TYPE_CHECKING:
     from glaneur.curation.access import AnyUser
@@ -212,6 +212,10 @@ def correct_place(post: Post, *, by: AnyUser, kind: str, code: str, keep: bool) 
     """A curator adds a place to a post (``keep``) or drops one; kept across analyses.
     Raises ValueError for a place the gazetteer does not know."""
     check_can_edit_post(by, post)
+    return _correct(post, kind, code, keep=keep)
+
+
+def _correct(post: Post, kind: str, code: str, *, keep: bool) -> PostPlace:
     with transaction.atomic():
         place = (
             PostPlace.objects.select_for_update().filter(post=post, kind=kind, code=code).first()
@@ -229,6 +233,55 @@ def correct_place(post: Post, *, by: AnyUser, kind: str, code: str, keep: bool) 
         place.updated_at = timezone.now()
         place.save()
     return place
+
+
+def request_place(post: Post, *, by: AnyUser, text: str) -> PlaceLookup:
+    """A curator adds a place by its name or code from the edit page: the worker looks it
+    up (the web process never loads the gazetteer); the page shows it pending, then the
+    place, or the reason it was not found."""
+    check_can_edit_post(by, post)
+    text = " ".join(text.split())[:200]
+    lookup = PlaceLookup.objects.create(post=post, text=text, requested_by=authenticated(by))
+    from .tasks import look_up_place
+
+    pk = lookup.pk
+    if settings.GLANEUR_LOCATE_IN_WORKER:
+        transaction.on_commit(lambda: look_up_place.enqueue(pk))
+    else:
+        transaction.on_commit(lambda: run_lookup(pk))
+    return lookup
+
+
+def run_lookup(lookup_id: int) -> None:
+    """Find the place a curator typed and add it to the post, kept across analyses."""
+    from .lookup import NotFound, lookup
+
+    request = PlaceLookup.objects.filter(pk=lookup_id).select_related("post").first()
+    if request is None or request.state != PlaceLookup.State.PENDING:
+        return
+    post = request.post
+    near = topic_territory(post.topic_id)
+    for department in (
+        PostPlace.objects.filter(post=post, removed=False)
+        .exclude(department="")
+        .values_list("department", flat=True)
+    ):
+        near[department] = near.get(department, 0.0) + 1000.0  # the post's own first
+    try:
+        place = lookup(request.text, near=near)
+    except NotFound as exc:
+        PlaceLookup.objects.filter(pk=request.pk).update(
+            state=PlaceLookup.State.FAILED, error=str(exc)[:500]
+        )
+        return
+    with transaction.atomic():
+        _correct(post, place.kind, place.code, keep=True)
+        request.delete()
+
+
+def dismiss_lookup(lookup: PlaceLookup, *, by: AnyUser) -> None:
+    check_can_edit_post(by, lookup.post)
+    lookup.delete()
 
 
 def places_by_post(post_ids: Iterable[int]) -> dict[int, list[PostPlace]]:

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from glaneur.curation import queries as curation_queries
 from glaneur.curation.pages import post_for, topic_for
+from glaneur.curation.services import check_can_edit_post
 from glaneur.http import HtmxHttpRequest
 
 from . import queries, services
-from .models import PostPlace
+from .models import PlaceLookup, PostPlace
 
 
 def topic_map(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -59,3 +60,39 @@ def post_place(
     )
     messages.success(request, message % {"place": place.name})
     return redirect(reverse("curation:post-edit", args=[topic.slug, post.pk]) + "#places")
+
+
+@require_POST
+@login_required
+def add_place(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
+    """A curator adds a place by name or code; the worker looks it up (edit page)."""
+    topic = topic_for(request, slug)
+    post = post_for(request, topic, post_id)
+    text = request.POST.get("place", "")
+    if text.strip():
+        services.request_place(post, by=request.user, text=text)
+        messages.info(request, _("Looking up “%(place)s”…") % {"place": " ".join(text.split())})
+    return redirect(reverse("curation:post-edit", args=[topic.slug, post.pk]) + "#places")
+
+
+@require_POST
+@login_required
+def dismiss_lookup(request: HtmxHttpRequest, slug: str, post_id: int, pk: int) -> HttpResponse:
+    topic = topic_for(request, slug)
+    post = post_for(request, topic, post_id)
+    lookup = PlaceLookup.objects.filter(post=post, pk=pk).first()
+    if lookup is None:
+        raise Http404
+    lookup.post = post
+    services.dismiss_lookup(lookup, by=request.user)
+    return redirect(reverse("curation:post-edit", args=[topic.slug, post.pk]) + "#places")
+
+
+def post_places_part(request: HtmxHttpRequest, slug: str, post_id: int) -> HttpResponse:
+    """The places section of the edit page, polled while a lookup is pending (htmx)."""
+    from .templatetags.territories import edit_places_context
+
+    topic = topic_for(request, slug)
+    post = post_for(request, topic, post_id)
+    check_can_edit_post(request.user, post)
+    return render(request, "territories/_edit_places.html", edit_places_context(post))

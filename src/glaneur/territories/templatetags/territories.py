@@ -9,7 +9,7 @@ from django import template
 
 from glaneur.curation.models import Post
 
-from ..models import PostPlace
+from ..models import PlaceLookup, PostPlace
 from ..queries import Lieu
 from ..services import places_by_post
 
@@ -27,6 +27,17 @@ def post_places(post: Post) -> dict[str, Any]:
 
 @register.inclusion_tag("territories/_edit_places.html", takes_context=True)
 def edit_places(context: dict[str, Any], post: Post) -> dict[str, Any]:
-    """The places of a post on its edit page, each with a button to drop or restore it."""
+    """The places of a post on its edit page, each with a button to drop or restore it,
+    a field to add one, and the places typed that the worker is looking up."""
+    return {**edit_places_context(post), "csrf_token": context.get("csrf_token")}
+
+
+def edit_places_context(post: Post) -> dict[str, Any]:
     rows = PostPlace.objects.filter(post=post).order_by("removed", "-weight", "name")
-    return {"post": post, "places": list(rows), "csrf_token": context.get("csrf_token")}
+    lookups = list(PlaceLookup.objects.filter(post=post).order_by("created_at"))
+    return {
+        "post": post,
+        "places": list(rows),
+        "lookups": lookups,
+        "pending": any(lookup.state == PlaceLookup.State.PENDING for lookup in lookups),
+    }
