@@ -56,7 +56,9 @@ def feed(topic: Topic, name: str = "a") -> Source:
     return Source.objects.create(topic=topic, url=f"https://{name}.example.org/feed.xml")
 
 
-def scooped_post(topic: Topic, item: Item, url: str | None = None) -> Post:
+def scooped_post(
+    topic: Topic, item: Item, url: str | None = None, status: str = Post.Status.PUBLISHED
+) -> Post:
     url = url or item.url
     return Post.objects.create(
         topic=topic,
@@ -66,6 +68,7 @@ def scooped_post(topic: Topic, item: Item, url: str | None = None) -> Post:
         slug="scooped",
         summary=item.summary,
         curated_by=topic.owner,
+        status=status,
     )
 
 
@@ -134,7 +137,8 @@ def test_story_already_scooped_gives_no_candidate() -> None:
     topic = make_topic()
     source = feed(topic)
     scooped_post(topic, STORY)  # same URL
-    scooped_post(topic, OTHER, url="https://www.lesechos.fr/landes-forum-saisonnier")
+    # Scooped for review (a draft) under another URL.
+    scooped_post(topic, OTHER, url="https://www.lesechos.fr/landes-forum", status=Post.Status.DRAFT)
     retold = Item(OTHER.url, "Forum de l’emploi saisonnier dans les Landes", OTHER.summary)
 
     assert candidates.take(source, [Item(STORY.url + "?utm_campaign=x", STORY.title), retold]) == 0
@@ -197,6 +201,29 @@ def test_engine_filters_domains_words_and_age() -> None:
         == 1
     )
     assert Candidate.objects.filter(topic=topic, url=OTHER.url).exists()
+
+
+def test_items_below_the_topics_minimum_score_are_left_out() -> None:
+    topic = make_topic(title="Emploi et formation")
+    EngineSettings.objects.create(topic=topic, min_score=0.5)
+    football = Item("https://example.org/foot", "Football : derby à Poitiers", "Le club gagne.")
+    assert candidates.take(feed(topic), [STORY, football]) == 1
+    candidate = Candidate.objects.get(topic=topic)
+    assert candidate.url == STORY.url and candidate.score >= 0.5
+
+
+def test_a_batch_raced_by_another_worker_goes_in_row_by_row() -> None:
+    topic = make_topic()
+    source = feed(topic)
+    candidates.take(source, [STORY])
+    raced = Candidate.objects.get(topic=topic)
+    batch = [
+        Candidate(topic=topic, url=STORY.url, url_key=raced.url_key, title="Doublon"),
+        Candidate(topic=topic, url=OTHER.url, url_key=url_key(OTHER.url), title=OTHER.title),
+    ]
+    assert candidates._insert(topic, batch) == {url_key(OTHER.url)}
+    assert Candidate.objects.filter(topic=topic).count() == 2
+    assert Candidate.objects.get(pk=raced.pk).title == STORY.title
 
 
 def test_disabled_engine_makes_no_candidate() -> None:

@@ -205,6 +205,8 @@ def _take_for(topic: Topic, source: Source, items: Sequence[Item]) -> int:
         if decided:
             continue  # scooped or discarded already under another URL
         scored = ranking.score(current, item.title, item.summary, item.published, now=now_)
+        if engine.min_score and scored.score < engine.min_score:
+            continue  # below the topic's bar (taken again if the source lists it later)
         rows.append((_candidate(topic, key, item, signature, scored), leader))
         recent.insert(0, (key, leader, Candidate.Status.NEW, signature))
     made = _save(topic, source, rows)

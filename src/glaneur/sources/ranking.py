@@ -166,10 +166,12 @@ def _build(topic: Topic, engine: EngineSettings, key: str, bucket: int) -> Profi
             weights[token] += KEYWORD_WEIGHT
     for token, _word in analysed(f"{topic.title}\n{topic.description}", language):
         weights[token] += TOPIC_WEIGHT
+    # Drafts too (a suggestion scooped for review is one): the same story must not come
+    # back; only published posts lend their words.
     posts = list(
-        Post.objects.filter(topic=topic, status=Post.Status.PUBLISHED)
+        Post.objects.filter(topic=topic)
         .order_by("-curated_at")
-        .values_list("pk", "title", "summary", "insight")[:PROFILE_POSTS]
+        .values_list("pk", "title", "summary", "insight", "status")[:PROFILE_POSTS]
     )
     tags: dict[int, list[str]] = {}
     for post_id, name in PostTag.objects.filter(
@@ -178,13 +180,15 @@ def _build(topic: Topic, engine: EngineSettings, key: str, bucket: int) -> Profi
         tags.setdefault(post_id, []).append(name)
     counts: Counter[str] = Counter()
     signatures = []
-    for post_id, title, summary, insight in posts:
+    for post_id, title, summary, insight, status in posts:
+        signatures.append(simhash.signature(title, summary, language))
+        if status != Post.Status.PUBLISHED:
+            continue
         twice = f"{title}\n{' '.join(tags.get(post_id, ()))}"
         for token, _word in analysed(twice, language):
             counts[token] += 2
         for token, _word in analysed(f"{summary}\n{insight}", language):
             counts[token] += 1
-        signatures.append(simhash.signature(title, summary, language))
     for token, count in counts.items():
         weights[token] += math.log1p(count)
     for token, learned in (engine.word_weights or {}).items():
