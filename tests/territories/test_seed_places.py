@@ -26,7 +26,8 @@ EXPECTED = {
     ("commune", "79202"),  # Parthenay
     ("commune", "79191"),  # Niort
     ("commune", "79049"),  # Bressuire
-    ("department", "33"),  # Gironde
+    ("department", "33"),  # Gironde, and "le territoire du Libournais"
+    ("department", "47"),  # "Mission locale de l'Agenais" (inside the name: a lower weight)
     ("department", "79"),  # Deux-Sèvres
     ("department", "86"),  # "dans la Vienne"
     ("region", "75"),  # "l'ancienne Poitou-Charentes"
@@ -39,5 +40,15 @@ def test_the_seed_posts_places_are_found_and_none_is_invented() -> None:
     found = {(p.kind, p.code) for p in places if p.code is not None}
     assert found == EXPECTED
     assert all(p.code is not None for p in places)  # nothing left hanging
-    # "Mission locale de l'Agenais", "Comité d'Acteurs Locaux": no place from their names.
-    assert not [p for p in places if "Agenais" in p.text or "Libournais" in p.text]
+    # A pays ("l'Agenais", "le Libournais") is its department; inside an organisation's
+    # name ("Mission locale de l'Agenais", "Communauté d'Agglomération du Libournais") it is
+    # flagged so, which gives it a lower weight than the places of the story.
+    pays = [(p.text, p.code, p.in_organisation) for p in places if p.text.endswith("ais")]
+    assert pays == [
+        ("Agenais", "47", True),
+        ("Libournais", "33", False),  # "sur le territoire du Libournais"
+        ("Libournais", "33", True),
+        ("Libournais", "33", True),
+    ]
+    # "Comité d'Acteurs Locaux": no place from a common word.
+    assert not [p for p in places if p.text in ("Locaux", "Acteurs")]

@@ -29,6 +29,18 @@ FORMER_REGIONS = {
     "Provence-Alpes-Côte-d'Azur": "93", "PACA": "93", "Île de France": "11",
 }  # fmt: skip
 
+# "Pays" and areas the press names instead of a commune ("le Libournais", "l'Agenais",
+# "en Béarn"): the department they lie in (Nouvelle-Aquitaine first, the seed's region).
+PAYS = {
+    "Libournais": "33", "Médoc": "33", "Entre-deux-Mers": "33", "Blayais": "33",
+    "Bassin d'Arcachon": "33", "Agenais": "47", "Marmandais": "47", "Villeneuvois": "47",
+    "Niortais": "79", "Bressuirais": "79", "Mellois": "79", "Thouarsais": "79",
+    "Châtelleraudais": "86", "Montmorillonnais": "86", "Loudunais": "86",
+    "Béarn": "64", "Périgord": "24", "Bergeracois": "24",
+    "Sarladais": "24", "Ribéracois": "24", "Angoumois": "16", "Cognaçais": "16",
+    "Saintonge": "17", "Aunis": "17", "Royannais": "17", "Chalosse": "40", "Dacquois": "40",
+}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Commune:
@@ -85,6 +97,8 @@ def gazetteer() -> Gazetteer:
         # more often one of the communes of that name.
         if len(code) == 2 or code <= "976":
             gaz.department_names[key(name)] = code
+    for name, code in PAYS.items():
+        gaz.department_names.setdefault(key(name), code)
     for code, name, dep, region, population, postcodes, lon, lat in document["communes"]:
         gaz.communes[code] = Commune(
             code, name, dep, region, population, tuple(postcodes), lon, lat
