@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 import glaneur
 from glaneur.curation.models import Topic
@@ -115,6 +117,37 @@ def test_scoop_feedback_raises_the_stories_words() -> None:
     # It now ranks for a word the scoop taught ("chambre" de métiers), and says so.
     assert {normalise_word(word) for word in agen.matched_words} & set(weights)
     assert ranking.rescore(topic) == 0  # nothing left to change
+
+
+@pytest.mark.django_db(transaction=True)
+def test_feedback_on_a_large_inbox_rescores_it_in_the_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    topic = make_topic(title="Emploi et formation")
+    source = Source.objects.create(topic=topic, url="https://example.org/feed.xml")
+    candidates.take(source, as_items(fixture_items()))
+    monkeypatch.setattr(ranking, "INLINE_RESCORE", 10)
+    rugby = Candidate.objects.get(topic=topic, url__contains="su-agen-recrute")
+    others = Candidate.objects.filter(topic=topic).exclude(pk=rugby.pk)
+    before = dict(others.values_list("pk", "score"))
+
+    ranking.learn(rugby, scooped=True)
+    assert DBTaskResult.objects.filter(task_path__endswith="rescore_topic").count() == 1
+    assert dict(others.values_list("pk", "score")) == before  # not yet: the worker does it
+
+    call_command(
+        "db_worker", batch=True, startup_delay=False, reload=False, queue_name="*", verbosity=0
+    )
+    learned = set(EngineSettings.objects.get(topic=topic).word_weights)
+    raised = 0
+    for candidate in others:
+        words = {t for t, _w in ranking.analysed(f"{candidate.title}\n{candidate.summary}", "fr")}
+        if words & learned:
+            assert candidate.score > before[candidate.pk]
+            raised += 1
+        else:
+            assert candidate.score == before[candidate.pk]
+    assert raised
 
 
 def test_profile_is_built_once_per_round_and_again_when_the_topic_changes() -> None:
