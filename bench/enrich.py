@@ -1,4 +1,5 @@
-"""The enrich step's analyser: posts per second and peak memory on N articles of ~800 words.
+"""The enrich step's analyser and the places step: posts per second and peak memory on N
+articles of ~800 words.
 
     .venv/bin/python bench/enrich.py --posts 500 --words 800
 
@@ -53,6 +54,25 @@ def main() -> None:
     texts = articles(options.posts, options.words)
     total_words = sum(len(t.split()) for t in texts)
     print(f"{len(texts)} articles, {total_words / len(texts):.0f} words each on average")
+    print(f"before the gazetteer: peak {peak_rss_mib():.0f} MiB")
+
+    from glaneur.territories.gazetteer import gazetteer
+    from glaneur.territories.resolve import find_places
+
+    before = peak_rss_mib()
+    started = time.perf_counter()
+    gazetteer()
+    print(
+        f"gazetteer loaded in {time.perf_counter() - started:.2f} s, "
+        f"+{peak_rss_mib() - before:.0f} MiB (peak {peak_rss_mib():.0f} MiB)"
+    )
+    started = time.perf_counter()
+    places = sum(len(find_places(text)) for text in texts)
+    places_time = time.perf_counter() - started
+    print(
+        f"places found in {places_time:.1f} s: {len(texts) / places_time:.0f} posts/s, "
+        f"{places} places"
+    )
     print(f"before spaCy: peak {peak_rss_mib():.0f} MiB")
 
     from glaneur.enrich.analysis import nlp
@@ -76,6 +96,10 @@ def main() -> None:
         f"{total_words / elapsed:.0f} words/s (one core)"
     )
     print(f"found {quotes} quotes, {actors} actors")
+    print(
+        f"the places step adds {100 * places_time / elapsed:.0f} % to the analysis "
+        f"({1000 * places_time / len(texts):.1f} ms per post)"
+    )
     print(f"peak memory of the process: {peak_rss_mib():.0f} MiB")
 
 
