@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 import sys
 import threading
 import time
@@ -59,6 +60,16 @@ TITLES = [
     "À {where}, un tiers-lieu accompagne les créateurs d'entreprise",
 ]
 PLACES = ["Limoges", "Poitiers", "Bordeaux", "Pau", "La Rochelle", "Niort", "Agen", "Tulle"]
+# Words that make every generated story distinct (no two are near-duplicates).
+VOCABULARY = (  # noqa: SIM905 (a sentence of words reads better than a column)
+    "apprentissage chantier numérique agriculture tourisme santé industrie artisanat "
+    "commerce logistique bâtiment énergie forêt océan vigne élevage transport université "
+    "lycée collège handicap insertion reconversion saisonnier boulangerie robotique "
+    "hôpital crèche mobilité covoiturage vélo fibre atelier fablab coopérative "
+    "association mairie département région quartier village montagne littoral campagne "
+    "port gare marché festival musée théâtre bibliothèque sport piscine stade jardin "
+    "recyclage eau climat solaire éolien bois papier textile chaussure cuir"
+).split()
 
 
 @dataclass(frozen=True)
@@ -76,7 +87,8 @@ def entries(base: str, key: str, n: int, every: timedelta, now: datetime) -> lis
             url=f"{base}/articles/{key}/{i}",
             title=TITLES[i % len(TITLES)].format(where=PLACES[(i + len(key)) % len(PLACES)])
             + f" ({key}-{i})",
-            summary=f"Résumé de l'article {i} de la source {key} : initiatives & acteurs.",
+            summary=f"Résumé de l'article {i} de la source {key} : initiatives & acteurs. "
+            + " ".join(random.Random(f"{key}-{i}").sample(VOCABULARY, 12)),
             published=now - every * i,
         )
         for i in range(n)

@@ -3,15 +3,17 @@ JSON Feed, a broken feed, a page with feed autodiscovery and one without."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.utils import translation
 
-from glaneur.sources.feeds import FeedError, parse
+from glaneur.sources import fastfeeds, feeds
+from glaneur.sources.feeds import FeedError, parse, read_with_feedparser
 from glaneur.sources.models import Candidate, Source
 from glaneur.sources.polling import poll_source, poll_topic
-from tests.sources.feedserver import BROKEN, FeedServer
+from tests.sources.feedserver import BROKEN, FeedServer, atom, entries, rss1, rss2
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +39,9 @@ def test_each_kind_of_feed_gives_its_items_as_candidates(
     assert (outcome.state, outcome.created, outcome.found) == ("new", 5, 5), version
     newest = Candidate.objects.get(url=feed_server.url("/articles/a/0"))
     assert "(a-0)" in newest.title
-    assert newest.summary == "Résumé de l'article 0 de la source a : initiatives & acteurs."
+    assert newest.summary.startswith(
+        "Résumé de l'article 0 de la source a : initiatives & acteurs."
+    )
     assert newest.published_at is not None
     assert list(newest.sources.all()) == [source]
     source.refresh_from_db()
@@ -127,3 +131,47 @@ def test_a_page_robots_txt_forbids_is_not_fetched(topic: Any, feed_server: FeedS
     assert page.last_error == "Le fichier robots.txt du site interdit cette page à Glaneur."
     assert feed_server.count("/private/page.html") == 0
     assert feed_server.count("/robots.txt") == 1
+
+
+@pytest.mark.parametrize("render", [rss2, atom, rss1])
+def test_the_fast_reader_and_feedparser_read_a_feed_alike(render: Any) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    body = render("Source « k »", entries("https://example.org", "k", 20, timedelta(hours=5), now))
+    assert fastfeeds.read(body, "https://example.org/feed", feeds._text, 200) is not None
+    fast = parse(body, "application/xml", "https://example.org/feed")
+    slow = read_with_feedparser(body, "https://example.org/feed")
+    assert fast == slow
+    assert len(fast.items) == 20 and fast.title == "Source « k »"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # An HTML entity XML does not know: not well-formed, feedparser reads it anyway.
+        b'<rss version="2.0"><channel><title>A&nbsp;B</title><item><title>Un&eacute;</title>'
+        b"<link>https://example.org/1</link></item></channel></rss>",
+        # A date in a format of its own.
+        b'<rss version="2.0"><channel><title>A B</title><item><title>Une</title>'
+        b"<link>https://example.org/1</link><pubDate>2026-12-01 08:00</pubDate></item>"
+        b"</channel></rss>",
+        # A DTD (entities: expat's guarded expansion).
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY e "B">]><rss version="2.0"><channel>'
+        b"<title>A &e;</title><item><title>Une</title><link>https://example.org/1</link>"
+        b"</item></channel></rss>",
+    ],
+)
+def test_unusual_feeds_are_left_to_feedparser(body: bytes) -> None:
+    assert fastfeeds.read(body, "https://example.org/feed", feeds._text, 200) is None
+    feed = parse(body, "application/rss+xml", "https://example.org/feed")
+    assert [item.url for item in feed.items] == ["https://example.org/1"]
+
+
+def test_scripts_in_a_summary_are_not_text() -> None:
+    body = (
+        b'<rss version="2.0"><channel><title>T</title><item><title>Un</title>'
+        b"<link>https://example.org/1</link><description>&lt;p&gt;Bonjour&lt;/p&gt;"
+        b"&lt;script&gt;alert(1)&lt;/script&gt;&lt;style&gt;p{}&lt;/style&gt;</description>"
+        b"</item></channel></rss>"
+    )
+    (item,) = parse(body, "application/rss+xml", "https://example.org/feed").items
+    assert item.summary == "Bonjour"

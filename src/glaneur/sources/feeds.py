@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 from django.utils.translation import gettext
 
+from . import fastfeeds
 from .items import Item
 
 # What the poller accepts from a source (the fetcher refuses any other type).
@@ -39,6 +40,7 @@ MAX_ITEMS = 200  # a feed's first entries (the newest, as feeds list them)
 MAX_PAGE_LINKS = 50
 MAX_SUMMARY = 2000
 _TAGS = re.compile(r"<[^>]+>")
+_HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 # Links of a page that lead to its furniture, not to an article.
 _NOT_ARTICLES = re.compile(
     r"/(tag|tags|category|categories|categorie|rubrique|author|auteur|page|search|recherche|"
@@ -63,7 +65,7 @@ class Feed:
 
 
 def _text(markup: str) -> str:
-    return " ".join(html.unescape(_TAGS.sub(" ", markup or "")).split())
+    return " ".join(html.unescape(_TAGS.sub(" ", _HIDDEN.sub(" ", markup or ""))).split())
 
 
 def _when(parsed: Any) -> datetime | None:
@@ -103,6 +105,15 @@ def _image_of(entry: Any) -> str:
 
 
 def _xml_feed(body: bytes, url: str) -> Feed:
+    fast = fastfeeds.read(body, url, _text, MAX_ITEMS)
+    if fast is not None:
+        title, items, ttl = fast
+        return Feed(title=title, items=items, ttl_minutes=ttl)
+    return read_with_feedparser(body, url)
+
+
+def read_with_feedparser(body: bytes, url: str) -> Feed:
+    """Any RSS or Atom feed, however odd, read by feedparser (the reference parser)."""
     parsed = feedparser.parse(body)
     channel = parsed.get("feed") or {}
     items = []
