@@ -67,7 +67,7 @@ def test_export_is_valid_opml_2_and_round_trips(topic: Topic) -> None:
             b'<opml><body>\n<outline text="a" xmlUrl="https://a.example/f"/>\n'
             b'<outline text="b" xmlUrl="https://b.example/f">\n</body></opml>',
             4,
-            "well-formed",
+            "bien formé",
         ),
         (
             b'<opml><body>\n<outline text="a" xmlUrl="https://a.example/f"/>\n'
@@ -87,7 +87,7 @@ def test_export_is_valid_opml_2_and_round_trips(topic: Topic) -> None:
             b'<!ENTITY b "&a;&a;&a;&a;&a;">]>\n<opml><body><outline text="&b;" '
             b'xmlUrl="https://a.example/f"/></body></opml>',
             1,
-            "Document type",
+            "DOCTYPE",
         ),
     ],
 )
@@ -106,4 +106,4 @@ def test_an_empty_or_huge_file_is_refused() -> None:
         opml.parse(b"  ")
     with pytest.raises(opml.OpmlError) as caught:
         opml.parse(b"<opml>" + b" " * (opml.MAX_BYTES + 1) + b"</opml>")
-    assert "too large" in caught.value.reason
+    assert "trop gros" in caught.value.reason

@@ -29,7 +29,7 @@ def test_duplicates_are_refused_with_a_clear_message(topic: Topic) -> None:
     services.add_source(topic, topic.owner, "https://example.org/feed.xml?utm_source=x")
     with pytest.raises(services.DuplicateSource) as caught:
         services.add_source(topic, topic.owner, "HTTPS://EXAMPLE.ORG/feed.xml")
-    assert "already watches" in caught.value.messages[0]
+    assert "surveille déjà" in caught.value.messages[0]
     services.add_source(topic, topic.owner, "Emploi")
     with pytest.raises(services.DuplicateSource):
         services.add_source(topic, topic.owner, "emploi")

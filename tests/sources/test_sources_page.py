@@ -69,7 +69,7 @@ def test_add_remove_without_javascript(topic: Topic) -> None:
     assert (source.kind, source.url) == ("feed", "https://example.org/rss")
     again = client.post(url(topic, "sources-add"), {"address": "https://example.org/rss"})
     assert again.status_code == 400
-    assert "already watches" in again.content.decode()
+    assert "surveille déjà" in again.content.decode()
     assert 'value="https://example.org/rss"' in again.content.decode()  # kept in the form
     answer = client.post(url(topic, "sources-remove", source.pk))
     assert answer.status_code == 302 and not Source.objects.exists()
@@ -109,7 +109,7 @@ def test_import_and_export_opml(topic: Topic) -> None:
         },
     )
     assert bad.status_code == 400
-    assert "Nothing was imported" in bad.content.decode() and "Line 2" in bad.content.decode()
+    assert "Rien n’a été importé" in bad.content.decode() and "Ligne 2" in bad.content.decode()
     assert Source.objects.filter(topic=topic).count() == 2
     export = client.get(url(topic, "sources-export"))
     assert export.status_code == 200 and export["Content-Type"].startswith("text/x-opml")
@@ -142,7 +142,7 @@ def test_engine_settings_form(topic: Topic) -> None:
         False,
     )
     bad = client.post(url(topic, "sources-engine"), {**form, "excluded_domains": "pas un domaine"})
-    assert bad.status_code == 400 and "is not a domain name" in bad.content.decode()
+    assert bad.status_code == 400 and "n’est pas un nom de domaine" in bad.content.decode()
 
 
 def test_a_contributor_cannot_switch_visitor_suggestions_through_the_form(topic: Topic) -> None:
