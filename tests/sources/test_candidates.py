@@ -238,15 +238,17 @@ def test_keyword_watch_of_another_topic_gets_matching_items(
     polled = make_topic()
     watching, other = make_topic(), make_topic()
     watch = Source.objects.create(
-        topic=watching, kind=Source.Kind.KEYWORD, query="missions locales"
+        topic=watching, kind=Source.Kind.KEYWORD, query='"missions locales" France Travail'
     )
     Source.objects.create(topic=other, kind=Source.Kind.KEYWORD, query="Vendée Globe")
     source = feed(polled)
     football = Item("https://example.org/foot", "Football : derby à Poitiers", "Le club gagne.")
+    # Its words, but not the phrase.
+    apart = Item("https://example.org/apart", "Travail en France", "Une mission très locale.")
 
-    assert candidates.take(source, [STORY, OTHER, football]) == 5
+    assert candidates.take(source, [STORY, OTHER, football, apart]) == 6
 
-    assert Candidate.objects.filter(topic=polled).count() == 3
+    assert Candidate.objects.filter(topic=polled).count() == 4
     found = Candidate.objects.filter(topic=watching)
     assert {c.url for c in found} == {STORY.url, OTHER.url}
     assert all(list(c.sources.all()) == [watch] for c in found)
@@ -255,7 +257,16 @@ def test_keyword_watch_of_another_topic_gets_matching_items(
     for n in range(20):
         Source.objects.create(topic=make_topic(), kind=Source.Kind.KEYWORD, query=f"mot{n}")
     with django_assert_max_num_queries(12):
-        assert candidates.take(source, [STORY, OTHER, football]) == 0
+        assert candidates.take(source, [STORY, OTHER, football, apart]) == 0
+
+
+def test_keyword_watch_terms() -> None:
+    assert candidates.watch_terms('"mission locale" des jeunes', "fr") == [
+        ("mission", "local"),
+        ("jeun",),
+    ]
+    assert candidates.watch_terms("emplois", "fr") == [("emploi",)]
+    assert candidates.watch_terms('"" de', "fr") == []
 
 
 @pytest.mark.django_db(transaction=True)

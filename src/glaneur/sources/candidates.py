@@ -12,6 +12,7 @@ shows it once, with both sources.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +24,7 @@ from django.utils import timezone
 
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.posts import url_key
-from glaneur.search.analysis import language_of, tokens
+from glaneur.search.analysis import is_stop_word, language_of, tokens
 
 from . import ranking, simhash
 from .items import Item
@@ -41,6 +42,22 @@ def _lines(text: str) -> list[str]:
 
 def _phrases(text: str, language: str) -> list[tuple[str, ...]]:
     return [phrase for line in _lines(text) if (phrase := tuple(tokens(line, language)))]
+
+
+_QUERY_RE = re.compile(r'"([^"]+)"|([^\s"]+)')
+
+
+def watch_terms(query: str, language: str) -> list[tuple[str, ...]]:
+    """What a keyword watch asks for: each "quoted phrase" as written, each other word
+    anywhere (function words left out): ``"mission locale" jeunes``."""
+    terms: list[tuple[str, ...]] = []
+    for phrase, word in _QUERY_RE.findall(query):
+        if phrase:
+            if found := tuple(tokens(phrase, language)):
+                terms.append(found)
+        elif not is_stop_word(word):
+            terms += [(token,) for token in tokens(word, language)]
+    return terms
 
 
 def _contains(haystack: list[str], phrase: tuple[str, ...]) -> bool:
@@ -128,18 +145,23 @@ def _keyword_matches(source: Source, items: Sequence[Item]) -> dict[Source, list
     if not watches:
         return {}
     texts: dict[str, list[str]] = {}
+    words_of: dict[str, set[str]] = {}
     matches: dict[Source, list[Item]] = {}
     for watch in watches:
         language = language_of(watch.topic.language)
-        phrase_list = _phrases(watch.query, language)
-        if not phrase_list:
+        terms = watch_terms(watch.query, language)
+        if not terms:
             continue
         for item in items:
             key = f"{language}:{item.url}"
             if key not in texts:
                 texts[key] = tokens(f"{item.title}\n{item.summary}", language)
-            # Every line (word or phrase) of the watch must be in the item.
-            if all(_contains(texts[key], phrase) for phrase in phrase_list):
+                words_of[key] = set(texts[key])
+            # Every word and every phrase of the watch must be in the item.
+            if all(
+                term[0] in words_of[key] if len(term) == 1 else _contains(texts[key], term)
+                for term in terms
+            ):
                 matches.setdefault(watch, []).append(item)
     return matches
 
