@@ -1,8 +1,9 @@
-"""Feeds keep Scoop.it's scheme: /topic/<slug>/feed.rss, and per tag under /tag/<tag>/."""
+"""Feeds keep Scoop.it's scheme: /topic/<slug>/feed.rss, and per tag under /tag/<tag>/;
+a topic's embed under /topic/<slug>/embed/, oEmbed at /oembed, sitemaps and robots.txt."""
 
 from django.urls import URLPattern, path
 
-from . import views
+from . import embed_views, sitemaps, views
 from .cache import cached_feed
 from .feeds import TopicAtomFeed, TopicRssFeed
 
@@ -19,4 +20,11 @@ urlpatterns: list[URLPattern] = [
     path("topic/<slug:slug>/tag/<str:tag_slug>/feed.rss", rss, name="tag-rss"),
     path("topic/<slug:slug>/tag/<str:tag_slug>/feed.atom", atom, name="tag-atom"),
     path("topic/<slug:slug>/tag/<str:tag_slug>/feed.json", json_feed, name="tag-json"),
+    path("topic/<slug:slug>/embed/", embed_views.topic_embed, name="topic-embed"),
+    path("topic/<slug:slug>/embed/help/", embed_views.embed_help, name="embed-help"),
+    path("oembed", embed_views.oembed, name="oembed"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),
+    path("sitemap-home.xml", sitemaps.home_sitemap, name="sitemap-home"),
+    path("topic/<slug:slug>/sitemap.xml", sitemaps.topic_sitemap, name="topic-sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]
