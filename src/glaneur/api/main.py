@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from ninja import NinjaAPI
 
 from glaneur.enrich.api import router as actors_router
+from glaneur.sources.api import router as sources_router
 from glaneur.sources.api_suggestions import router as suggestions_router
 from glaneur.territories.api import router as places_router
 
@@ -61,3 +62,4 @@ api.add_router("", comments_router)
 api.add_router("", actors_router, auth=OPTIONAL)
 api.add_router("", places_router, auth=OPTIONAL)
 api.add_router("", suggestions_router, auth=REQUIRED)
+api.add_router("", sources_router, auth=REQUIRED)
