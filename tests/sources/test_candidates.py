@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.posts import url_key
-from glaneur.sources import candidates, simhash
+from glaneur.sources import candidates, ranking, simhash
 from glaneur.sources.items import Item
 from glaneur.sources.models import Candidate, EngineSettings, Source
 from tests.factories import make_topic
@@ -97,6 +97,15 @@ def test_simhash_threshold_separates_same_stories_from_different_ones() -> None:
     assert max(same) <= simhash.THRESHOLD < min(different)
     assert simhash.signature("", "") == 0
     assert -(2**63) <= signature[items[0]["url"]] < 2**63
+
+
+def test_a_whole_article_in_a_summary_is_read_to_a_bound() -> None:
+    head = (STORY.summary + " ") * 20
+    head = head[: simhash.SUMMARY_CHARS]
+    tail = " Football, rugby, concert et immobilier." * 500
+    assert simhash.signature(STORY.title, head + tail) == simhash.signature(STORY.title, head)
+    current = ranking.profile(make_topic(title="Emploi"))
+    assert ranking.score(current, "", head + tail, None) == ranking.score(current, "", head, None)
 
 
 def test_same_story_three_urls_two_feeds_retitled_makes_one_candidate() -> None:

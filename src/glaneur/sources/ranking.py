@@ -49,6 +49,7 @@ LEARN_STEP, LEARN_LIMIT = 1.0, 5.0
 # worker: a click must not wait a second.
 INLINE_RESCORE = 500
 MATCHED_WORDS = 6
+SUMMARY_CHARS = 5000  # a feed that puts whole articles in its summaries is read this far
 _POOL_GROWTH = math.log(1.25)
 _CACHE_SIZE = 256
 
@@ -233,7 +234,7 @@ def score(
     now: datetime | None = None,
 ) -> Scored:
     """A story's score for the profile's topic, and the words that made it (as written)."""
-    pairs = analysed(f"{title}\n{summary}", profile.language)
+    pairs = analysed(f"{title}\n{summary[:SUMMARY_CHARS]}", profile.language)
     tf = Counter(token for token, _word in pairs)
     length = len(pairs)
     norm = K1 * (1 - B + B * length / profile.average_length)

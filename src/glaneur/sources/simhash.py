@@ -27,6 +27,7 @@ from glaneur.search.analysis import FRENCH, STOP_WORDS, fold, normalise_word, wo
 
 BITS = 64
 THRESHOLD = 15
+SUMMARY_CHARS = 5000  # a whole article in a summary is read this far
 _MASK = (1 << BITS) - 1
 _FIELD = 32  # bits per counter: a summary would need 4 billion words to overflow one
 # The 8 bits of a byte, each moved to the low bit of its own field.
@@ -61,7 +62,7 @@ def story_words(text: str, language: str = FRENCH) -> list[str]:
 def signature(title: str, summary: str, language: str = FRENCH) -> int:
     """The story's SimHash, signed 64-bit (fits a BigIntegerField)."""
     features: Counter[str] = Counter()
-    for text, weight in ((title, 1), (summary, 2)):
+    for text, weight in ((title, 1), (summary[:SUMMARY_CHARS], 2)):
         tokens = story_words(text, language)
         for token in tokens:
             features[token] += weight
