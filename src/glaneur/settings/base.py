@@ -357,6 +357,10 @@ GLANEUR_FETCH_ALLOW = env_list("GLANEUR_FETCH_ALLOW")
 GLANEUR_FETCH_TIMEOUT = float(os.environ.get("GLANEUR_FETCH_TIMEOUT", "10"))
 GLANEUR_FETCH_MAX_BYTES = int(os.environ.get("GLANEUR_FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
 GLANEUR_FETCH_MAX_REDIRECTS = int(os.environ.get("GLANEUR_FETCH_MAX_REDIRECTS", "5"))
+# Suggestions engine: sources one polling round fetches at once (threads), and at most per
+# host (sources.polling).
+GLANEUR_POLL_THREADS = int(os.environ.get("GLANEUR_POLL_THREADS", "8"))
+GLANEUR_POLL_PER_HOST = int(os.environ.get("GLANEUR_POLL_PER_HOST", "2"))
 # ActivityPub: the inboxes one delivery task POSTs to at once (federation).
 GLANEUR_FEDERATION_SENDERS = int(os.environ.get("GLANEUR_FEDERATION_SENDERS", "8"))
 GLANEUR_USER_AGENT = os.environ.get(

@@ -53,7 +53,8 @@ class PollOutcome:
 
 
 class _HostSlots:
-    """At most ``GLANEUR_POLL_PER_HOST`` requests at once to one host from this process."""
+    """At most ``GLANEUR_POLL_PER_HOST`` requests at once to one host from this worker
+    process (several workers each keep their own count)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -61,7 +62,7 @@ class _HostSlots:
 
     @contextlib.contextmanager
     def hold(self, url: str) -> Iterator[None]:
-        limit = max(1, int(getattr(settings, "GLANEUR_POLL_PER_HOST", 2)))
+        limit = max(1, settings.GLANEUR_POLL_PER_HOST)
         key = (_host(url), limit)
         with self._lock:
             slot = self._slots.setdefault(key, threading.BoundedSemaphore(limit))
@@ -144,8 +145,12 @@ def poll_source(source_id: int, *, force: bool = False) -> PollOutcome:
 
 def _poll(source: Source, now: datetime) -> PollOutcome:
     target = source.feed_url or source.url
-    if source.kind == Source.Kind.PAGE and not source.feed_url and not robots.allowed(target):
-        raise FetchError("robots", gettext("The site's robots.txt forbids Glaneur this page."))
+    if source.kind == Source.Kind.PAGE and not source.feed_url:
+        with _slots.hold(target):  # robots.txt is a request to the host too
+            allowed = robots.allowed(target)
+        if not allowed:
+            reason = gettext("The site's robots.txt forbids Glaneur this page.")
+            raise FetchError("robots", reason)
     try:
         result = _get(target, _conditional(source))
     except FetchError as error:
@@ -293,7 +298,7 @@ def poll_many(
     """Poll sources with GLANEUR_POLL_THREADS threads (each with its database connection,
     closed at its end); the outcomes in no particular order."""
     total = len(source_ids)
-    threads = min(max(1, int(getattr(settings, "GLANEUR_POLL_THREADS", 8))), total)
+    threads = min(max(1, settings.GLANEUR_POLL_THREADS), total)
     outcomes: list[PollOutcome] = []
     lock = threading.Lock()
 
