@@ -87,8 +87,8 @@ def test_search_page_query_count_does_not_grow(
     index_posts(post.pk for post in make_posts(topic, count, tags_per_post=3))
     # The index's shards, ranked ids (the newest two shards, then the next eight, then the
     # others, as long as candidates are lacking), the visible posts among the best with
-    # their tags.
-    with django_assert_max_num_queries(5):
+    # their tags; and the quotes of the people the words may name (one, enrich).
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("search:search"), {"q": "summary post"})
     assert response.content.decode().count('class="search-hit"') == 20
 
@@ -101,5 +101,5 @@ def test_topic_search_page_query_count_does_not_grow(
     topic = make_topic()
     index_posts(post.pk for post in make_posts(topic, count))
     # The topic, then the same ones as across topics.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get(reverse("search:topic-search", args=[topic.slug]), {"q": "summary"})

@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from glaneur.curation.access import visible_posts, visible_posts_in
 from glaneur.curation.models import Post, Topic
 
-from .models import Actor, Mention, Quote
+from .models import Actor, ActorAlias, Mention, Quote
 
 if TYPE_CHECKING:
     from glaneur.curation.access import AnyUser
@@ -123,3 +123,59 @@ def actors_named(query: str, user: AnyUser | None, *, limit: int = 20) -> QueryS
     """Actors whose name contains ``query``, among those of posts ``user`` may see."""
     visible = Mention.objects.filter(visible_posts(user, prefix="post__")).values("actor_id")
     return Actor.objects.filter(Q(name__icontains=query), pk__in=visible)[:limit]
+
+
+@dataclass
+class SearchedActor:
+    actor: Actor
+    quotes: list[Quote]  # the newest the reader may see
+    quote_count: int
+
+
+SEARCH_ACTORS = 3
+SEARCH_QUOTES = 3
+_OPERATORS = {"or", "and", "not", "ou", "et"}
+
+
+def actors_for_search(
+    query: str, user: AnyUser | None, *, topic: Topic | None = None
+) -> list[SearchedActor]:
+    """The people and organisations a search names, with their words: a search for
+    "Laurence Martin" (or "martin", "Éric Buffo", "buffo") shows what they said, from the
+    posts the reader may see (of ``topic`` only, on a topic's search). At most three
+    actors, each with its three newest quotes: a bounded number of queries."""
+    from .analysis.text import name_key
+
+    words = [
+        w
+        for w in query.replace('"', " ").replace("(", " ").replace(")", " ").split()
+        if not w.startswith(("#", "-")) and w.lower() not in _OPERATORS
+    ]
+    phrase = name_key(" ".join(words))
+    if len(phrase) < 3:
+        return []
+    shown = visible_posts_in(topic, user) if topic else visible_posts(user)
+    posts = Post.objects.filter(shown)
+    if topic is not None:
+        posts = posts.filter(topic=topic)
+    named = ActorAlias.objects.filter(key__contains=phrase).values("actor_id")
+    said = (
+        Quote.objects.filter(post__in=posts, speaker_id__in=named)
+        .values("speaker_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {row["speaker_id"]: row["n"] for row in said}
+    if not counts:
+        return []
+    ranked = sorted(counts, key=lambda pk: -counts[pk])[:SEARCH_ACTORS]
+    actors = Actor.objects.in_bulk(ranked)
+    out = []
+    for pk in ranked:
+        quotes = list(
+            Quote.objects.filter(post__in=posts, speaker_id=pk)
+            .select_related("post__topic")
+            .order_by("-post__curated_at", "field", "start")[:SEARCH_QUOTES]
+        )
+        out.append(SearchedActor(actors[pk], quotes, counts[pk]))
+    return out

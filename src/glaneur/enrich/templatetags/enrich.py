@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from glaneur.curation.access import can_edit_post
-from glaneur.curation.models import Post
+from glaneur.curation.models import Post, Topic
 
 from .. import queries
 
@@ -27,3 +27,12 @@ def post_quotes(context: template.Context, post: Post) -> dict[str, Any]:
         "people": [m for m in mentions if m.actor.kind == "PER"],
         "organisations": [m for m in mentions if m.actor.kind == "ORG"],
     }
+
+
+@register.inclusion_tag("enrich/_search_actors.html", takes_context=True)
+def search_actors(context: template.Context, query: str, topic: Any = None) -> dict[str, Any]:
+    """On the search page: the people a search names, with what they said."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    within = topic if isinstance(topic, Topic) else None  # "" when the page has no topic
+    return {"found": queries.actors_for_search(query, user, topic=within)}
