@@ -121,6 +121,10 @@ def test_a_page_without_a_feed_gives_its_article_links(topic: Any, feed_server: 
     assert Candidate.objects.get(url=feed_server.url("/actualites/2-article")).title == (
         "Actualité numéro 2 de la région"
     )
+    # The site's robots.txt is read once and kept a while.
+    again = poll_source(page.pk, force=True)
+    assert (again.state, again.created, again.found) == ("new", 0, 6)
+    assert feed_server.count("/page.html") == 2
     assert feed_server.count("/robots.txt") == 1
 
 
