@@ -89,6 +89,11 @@ def _inbox(topic: Topic) -> None:
     from glaneur.sources.models import Candidate, Source
 
     source = Source.objects.create(topic=topic, url="https://news.example.org/rss", title="News")
+    # The sources page shows a source in error and a keyword watch too.
+    Source.objects.create(
+        topic=topic, url="https://broken.example.org/feed", error_count=2, last_error="Erreur 500."
+    )
+    Source.objects.create(topic=topic, kind=Source.Kind.KEYWORD, query="apprentissage")
     for i, title in enumerate(["Un tiers-lieu ouvre à Melle", "Apprentissage : record à Agen"]):
         url = f"https://news.example.org/suggestion-{i}"
         candidate = Candidate.objects.create(
@@ -183,6 +188,7 @@ def _build_site() -> dict[str, tuple[str | None, str]]:
         "following": "/following/",
         "suggestions": f"/topic/{t}/suggestions/",
         "my-suggestions": "/suggestions/",
+        "sources": f"/topic/{t}/sources/",
     }
     kinds: dict[str, tuple[str | None, str]] = {
         f"anonymous-{k}": (None, url) for k, url in anonymous.items()
@@ -316,7 +322,7 @@ KINDS = [
     *(f"curator-{k}" for k in (
         "home", "topic", "post", "new-post", "edit-post", "drafts", "stats", "search", "profile",
         "topic-settings", "scoop", "new-topic", "account-settings", "following",
-        "suggestions", "my-suggestions",
+        "suggestions", "my-suggestions", "sources",
     )),
 ]  # fmt: skip
 
