@@ -15,8 +15,11 @@ from glaneur.enrich.analysis.text import fold, name_key
 ARTICLES = Path(__file__).parents[1] / "fixtures" / "enrich" / "articles.yaml"
 
 
-def articles() -> list[dict[str, Any]]:
-    return list(yaml.safe_load(ARTICLES.read_text(encoding="utf-8")))
+HELD_OUT = ARTICLES.with_name("heldout.yaml")
+
+
+def articles(path: Path = ARTICLES) -> list[dict[str, Any]]:
+    return list(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 @dataclass
@@ -59,10 +62,10 @@ def _role(role: str) -> str:
     return " ".join(fold(role).replace("’", "'").split())
 
 
-def score(run: Any = analyse) -> dict[str, Score]:
+def score(run: Any = analyse, path: Path = ARTICLES) -> dict[str, Score]:
     """Quote spans (any overlap, one to one), speakers (over every expected quote), roles."""
     spans, speakers, roles = Score(), Score(), Score()
-    for article in articles():
+    for article in articles(path):
         text = article["text"]
         result: Result = run([("main_text", text)])
         gold = _gold_spans(text, article["quotes"])

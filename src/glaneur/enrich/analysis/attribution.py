@@ -25,7 +25,17 @@ AFTER = re.compile(
 )
 AUX_PRONOUN = re.compile(r"^[\s,.]*(?:a|avait|aura|ont|avaient)-t-(?:il|elle|on|ils|elles)\s")
 ADVERBS = {"encore", "aussi", "ainsi", "alors", "enfin", "également", "volontiers", "simplement"}
-SKIP_ADVERBS = re.compile(r"\s*(?:(?:" + "|".join(sorted(ADVERBS)) + r")\s+)*")
+# Between the verb and the speaker: « … », assure de son côté X / souligne pour sa part X.
+ADVERBIALS = {
+    "de son côté", "de leur côté", "pour sa part", "pour leur part", "à son tour",
+    "quant à lui", "quant à elle", "lui aussi", "elle aussi", "pour conclure",
+    "aujourd'hui", "aujourd’hui", "en souriant", "en riant",
+}  # fmt: skip
+SKIP_ADVERBS = re.compile(
+    r"\s*(?:(?:"
+    + "|".join(re.escape(a) for a in sorted(ADVERBS | ADVERBIALS, key=len, reverse=True))
+    + r"),?\s+)*"
+)
 SELON = re.compile(r"\b(?:[Ss]elon|[Pp]our|[Dd]['’]après|[Aa]ux yeux d['e]\s?)\s*")
 SUBJECT_PRONOUN = re.compile(
     r"\b(?:il|elle|Il|Elle)\s+(?:le\s+|l['’]\s*|nous\s+|leur\s+)?([\w’'-]+)"

@@ -162,8 +162,12 @@ def role_after(text: str, end: int, nouns: frozenset[int] = frozenset()) -> str:
     start += len(match.group("role")) - len(match.group("role").lstrip())
     lead = LEADING.match(text, start)
     head = lead.end() if lead else start
-    if role.startswith("à la tête d") or role_noun(role) or _noun_at(text, head, nouns):
+    if role.startswith("à la tête d"):
         return _trim_role(role)
+    if role_noun(role) or _noun_at(text, head, nouns):
+        # "Sylvie Roussel, sa gérante": the possessive is not part of the role (but
+        # "l'un des conseillers" keeps its article).
+        return _trim_role(POSSESSIVE.sub("", role))
     return ""
 
 
@@ -193,6 +197,9 @@ def role_before(text: str, start: int, nouns: frozenset[int] = frozenset()) -> s
     if article is not None and _noun_at(text, offset + match.start("role") + article.end(), nouns):
         return _trim_role(clause[article.end() :].strip())
     return ""
+
+
+POSSESSIVE = re.compile(r"^(?:[Ss]on|[Ss]a|[Ss]es|[Ll]eurs?|[Nn]otre|[Nn]os)\s+")
 
 
 def _without_article(role: str) -> str:
