@@ -63,6 +63,7 @@ def inbox(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "scoop_form": ScoopForm(),
         "discard_form": DiscardForm(),
         "pending": queries.pending_suggestions(topic),
+        "sources_url": reverse("sources:sources", args=[topic.slug]),
     }
     return render(request, "sources/inbox.html", context)
 
