@@ -40,9 +40,8 @@ ARTICLE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
 def site(settings: Any) -> Iterator[FixtureServer]:
     with FixtureServer() as server:
         base = server.url("").rstrip("/")
-        server.add_route(
-            "/feed.xml", 200, FEED.format(base=base).encode(), {"Content-Type": "application/rss+xml"}
-        )
+        rss = {"Content-Type": "application/rss+xml"}
+        server.add_route("/feed.xml", 200, FEED.format(base=base).encode(), rss)
         server.add_route("/forum.html", 200, ARTICLE.encode(), {"Content-Type": "text/html"})
         settings.GLANEUR_FETCH_ALLOW = [server.netloc]
         yield server
