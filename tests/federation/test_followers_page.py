@@ -61,3 +61,15 @@ def test_a_blocked_domain_cannot_follow(topic: Topic) -> None:
     assert services.is_blocked(topic, "spam.example")
     assert services.is_blocked(topic, "eu.spam.example")
     assert not services.is_blocked(topic, "notspam.example")
+
+
+def test_the_topic_settings_page_leads_to_the_remote_followers(
+    client: Client, topic: Topic
+) -> None:
+    client.login(username=topic.owner.get_username(), password=PASSWORD)
+    page = client.get(f"/topic/{topic.slug}/edit/").content.decode()
+    assert f'href="/topic/{topic.slug}/followers/remote/"' in page
+    assert f'href="/topic/{topic.slug}/sources/"' in page
+    Topic.objects.filter(pk=topic.pk).update(visibility=Topic.Visibility.PRIVATE)
+    page = client.get(f"/topic/{topic.slug}/edit/").content.decode()
+    assert "/followers/remote/" not in page  # a private topic is not federated
