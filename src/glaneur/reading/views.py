@@ -26,6 +26,7 @@ from glaneur.http import HtmxHttpRequest
 from glaneur.reading.home import home_languages, home_topics
 from glaneur.territories.queries import lieu_name, parse_lieu, places_stamp, post_ids_in
 
+from .cards import Reader, cards_html
 from .related import related_posts
 
 
@@ -80,19 +81,27 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     page = page_number(request)
     next_query = urlencode([("tag", t) for t in tag_slugs] + place + [("page", page + 1)])
     role = services.role_of(request.user, topic)
+    anonymous = not request.user.is_authenticated
+    reader = Reader(
+        can_curate=role in services.CURATOR_ROLES,
+        can_manage=role in services.EDITOR_ROLES,
+        rescoop_topics=[] if anonymous else rescoop_topics(request, topic),
+    )
     context: dict[str, Any] = {
         "topic": topic,
         "next_query": next_query,
         "active_tag_slugs": tag_slugs,
         "lieu_param": lieu.param if lieu else "",
-        "can_curate": role in services.CURATOR_ROLES,
+        "role": role,
+        "can_curate": reader.can_curate,
+        "can_manage": reader.can_manage,
+        "rescoop_topics": reader.rescoop_topics,
     }
     # Most readers are anonymous and see the same stream: its HTML and the tag counts are
     # cached under the topic's content stamp, so any change shows at once.
     stamp = queries.topic_stamp(topic)
     if lieu:  # places are found after the post is saved: their own stamp
         stamp += f":{lieu.param}@{places_stamp(queries.published_posts(topic))}"
-    anonymous = not request.user.is_authenticated
     stream_key = f"stream:{topic.pk}:{stamp}:{get_language()}:{','.join(tag_slugs)}:{page}"
     stream_html = fragment_cache.get(stream_key) if anonymous else None
     if stream_html is None:
@@ -102,6 +111,9 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         )
         if not stream.posts:
             context.update(empty_stream_context(topic, tag_slugs, place, page, within))
+        elif not anonymous:
+            # Signed-in readers: each card from the cache shared by readers of their kind.
+            context["cards_html"] = cards_html(request, stream.posts, stamp=stamp, reader=reader)
         if anonymous:
             stream_html = render_to_string(
                 "curation/topic_detail.html#stream-page", context, request=request
@@ -138,10 +150,6 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         curators=list(dict.fromkeys(queries.curators(topic))),
         following=is_following(request.user, topic),
         follower_count=topic.follows.count(),
-        role=role,
-        can_curate=role in services.CURATOR_ROLES,
-        can_manage=role in services.EDITOR_ROLES,
-        rescoop_topics=rescoop_topics(request, topic),
     )
     return render(request, "curation/topic_detail.html", context)
 

@@ -1,0 +1,98 @@
+"""Post cards for signed-in readers, cached and shared by every reader of the same kind.
+
+A card differs between signed-in readers only by what their role lets them do (curator
+controls, pin), whether they have topics to rescoop into, and three per-person values: the
+CSRF token, the page to come back to after a pin, the options of the rescoop menu. So each
+card is rendered once per post, topic stamp (any change in the topic shows at once, as for
+the anonymous stream), language and kind of reader, with placeholders for those three values,
+then kept in the fragment cache; a page joins its cards and fills the placeholders once.
+Thirty cards cost one cache read instead of thirty template renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.translation import get_language
+
+from glaneur.cache import fragment_cache
+from glaneur.curation.models import Post, Topic
+from glaneur.http import HtmxHttpRequest
+
+CSRF = "glaneur-card-csrf-placeholder"
+NEXT = "/glaneur-card-next-placeholder/"
+OPTIONS = "<!--glaneur-card-rescoop-options-->"
+TTL = 3600
+
+
+@dataclass(frozen=True)
+class _SignedIn:
+    """What a card asks of ``user``: the same for every signed-in reader."""
+
+    is_authenticated: bool = True
+
+
+@dataclass(frozen=True)
+class Reader:
+    can_curate: bool
+    can_manage: bool
+    rescoop_topics: Sequence[Topic]
+
+    @property
+    def kind(self) -> str:
+        return f"{int(self.can_curate)}{int(self.can_manage)}{int(bool(self.rescoop_topics))}"
+
+
+def cards_html(
+    request: HtmxHttpRequest, posts: Sequence[Post], *, stamp: str, reader: Reader
+) -> str:
+    """The cards of ``posts`` for a signed-in reader, from the shared cache when there."""
+    variant = f"{stamp}:{get_language()}:{reader.kind}"
+    # A rescoop's card names its origin only to who may see that post (access.py): it is
+    # the viewer's own, rendered for them and never shared.
+    keys = {post.pk: f"card:{post.pk}:{variant}" for post in posts if not post.origin_id}
+    found = fragment_cache.get_many(list(keys.values()))
+    template = get_template("curation/_post_card.html")
+    made: dict[str, str] = {}
+    parts: list[str] = []
+    for post in posts:
+        roles = {
+            "post": post,
+            "can_curate": reader.can_curate,
+            "can_manage": reader.can_manage,
+            "rescoop_topics": reader.rescoop_topics,
+        }
+        key = keys.get(post.pk)
+        if key is None:
+            parts.append(template.render(roles, request=request))
+            continue
+        if key not in found:
+            shared = {
+                **roles,
+                "user": _SignedIn(),
+                "rescoop_options": OPTIONS,
+                "csrf_token": CSRF,
+                "card_next": NEXT,
+            }
+            found[key] = made[key] = template.render(shared)
+        parts.append(_personal(found[key], request, reader))
+    if made:
+        fragment_cache.set_many(made, TTL)
+    return "".join(parts)
+
+
+def _personal(html: str, request: HtmxHttpRequest, reader: Reader) -> str:
+    if CSRF in html:
+        html = html.replace(CSRF, escape(get_token(request)))
+    if NEXT in html:
+        html = html.replace(NEXT, escape(request.get_full_path()))
+    if OPTIONS in html:
+        options = format_html_join(
+            "", '<option value="{}">{}</option>', ((t.pk, t.title) for t in reader.rescoop_topics)
+        )
+        html = html.replace(OPTIONS, str(format_html("{}", options)))
+    return html
