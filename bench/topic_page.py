@@ -1,4 +1,5 @@
-"""Throughput and latency of the topic page, a tag-filtered page and the Atom feed.
+"""Throughput and latency of the topic page (anonymous, signed-in reader, curator), its deep
+pages, tag filters, search and the Atom feed.
 
 Fills a fresh SQLite database (a temporary folder) with one topic of --posts posts and
 --tags tags (1 to 4 per post, a few tags far more used than others, fixed seed), serves it
@@ -8,6 +9,10 @@ with gunicorn (`glaneur serve`, 2 workers) on a free loopback port, and prints f
 - c=N: requests per second, p50 and p95 with --concurrency clients (keep-alive
   http.client connections; gunicorn's sync workers close them, so clients reconnect);
 - the peak resident memory (VmHWM) of each web worker at the end.
+
+Each URL is measured as an anonymous visitor, and the topic page, `?page=7`, a two-tag
+filter and the topic's search also as a signed-in reader who follows the topic and as its
+curator (a session cookie made for each, sent with every request).
 
 Never run by the test suite. Exits non-zero if any request failed.
 
@@ -75,8 +80,31 @@ def setup_django(data_dir: Path) -> None:
     django.setup()
 
 
-def fill(n_posts: int, n_tags: int) -> tuple[str, str, int]:
-    """One topic with posts and tags; returns (topic slug, most used tag slug, its post count)."""
+@dataclass
+class Filled:
+    slug: str
+    tag: str  # the most used tag
+    second_tag: str  # the next most used
+    cookies: dict[str, str]  # a session cookie per kind of signed-in reader
+
+
+def session_cookie(user: object) -> str:
+    """A logged-in session for ``user``, as the login view would have saved it."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)  # type: ignore[attr-defined]
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()  # type: ignore[attr-defined]
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def fill(n_posts: int, n_tags: int) -> Filled:
+    """One topic with posts and tags, a reader who follows it, its search index."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import transaction
@@ -131,14 +159,23 @@ def fill(n_posts: int, n_tags: int) -> tuple[str, str, int]:
     counts: dict[int, int] = {}
     for link in links:
         counts[link.tag_id] = counts.get(link.tag_id, 0) + 1
-    top_id = max(counts, key=lambda pk: counts[pk])
+    top_id, second_id = sorted(counts, key=lambda pk: -counts[pk])[:2]
     top = next(tag for tag in tags if tag.pk == top_id)
+    second = next(tag for tag in tags if tag.pk == second_id)
     print(
         f"Data: {n_posts} posts, {n_tags} tags, {len(links)} post-tag links; "
         f"most used tag '{top.slug}' on {counts[top_id]} posts."
     )
+    from glaneur.audience.models import Follow
+
+    reader = get_user_model().objects.create_user("lecteur", first_name="Lectrice")
+    Follow.objects.create(user=reader, topic=topic)
+    started = time.perf_counter()
+    call_command("reindex", verbosity=0)
+    print(f"Search index built in {time.perf_counter() - started:.1f} s")
     call_command("collectstatic", interactive=False, verbosity=0)
-    return topic.slug, top.slug, counts[top_id]
+    cookies = {"reader": session_cookie(reader), "curator": session_cookie(owner)}
+    return Filled(topic.slug, top.slug, second.slug, cookies)
 
 
 # --- server ---------------------------------------------------------------------------------
@@ -227,9 +264,12 @@ class Client:
         self.port = port
         self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
 
-    def get(self, path: str) -> tuple[int, int]:
+    def get(self, path: str, cookie: str = "") -> tuple[int, int]:
+        headers = {"User-Agent": USER_AGENT}
+        if cookie:
+            headers["Cookie"] = cookie
         try:
-            self.conn.request("GET", path, headers={"User-Agent": USER_AGENT})
+            self.conn.request("GET", path, headers=headers)
             response = self.conn.getresponse()
             body = response.read()
         except (http.client.HTTPException, OSError):
@@ -244,7 +284,7 @@ class Client:
         self.conn.close()
 
 
-def run(port: int, path: str, total: int, concurrency: int) -> Result:
+def run(port: int, path: str, total: int, concurrency: int, cookie: str = "") -> Result:
     result = Result()
     lock = threading.Lock()
     counts = [
@@ -259,7 +299,7 @@ def run(port: int, path: str, total: int, concurrency: int) -> Result:
         for _ in range(count):
             start = time.perf_counter()
             try:
-                status, size = client.get(path)
+                status, size = client.get(path, cookie)
             except (http.client.HTTPException, OSError) as exc:
                 failures.append(f"{type(exc).__name__}: {exc}")
                 continue
@@ -306,7 +346,7 @@ def main() -> int:
 def bench(args: argparse.Namespace, data_dir: Path) -> int:
     setup_django(data_dir)
     started = time.perf_counter()
-    slug, tag, _ = fill(args.posts, args.tags)
+    filled = fill(args.posts, args.tags)
     print(
         f"Set-up (migrate, fill, collectstatic): {time.perf_counter() - started:.1f} s", flush=True
     )
@@ -314,24 +354,37 @@ def bench(args: argparse.Namespace, data_dir: Path) -> int:
     from django.db import connections
 
     connections.close_all()
-    templates = args.paths or [
+    deep = [
         "/topic/{slug}/",
-        "/topic/{slug}/?tag={tag}",
-        "/topic/{slug}/feed.atom",
+        "/topic/{slug}/?page=7",
+        "/topic/{slug}/?tag={tag}&tag={tag2}",
+        "/topic/{slug}/search/?q=emploi+jeunes",
     ]
-    paths = [p.format(slug=quote(slug), tag=quote(tag)) for p in templates]
+    if args.paths:
+        measured = [("", p) for p in args.paths]
+    else:
+        measured = [("", p) for p in [*deep, "/topic/{slug}/?tag={tag}", "/topic/{slug}/feed.atom"]]
+        measured += [(who, p) for who in ("reader", "curator") for p in deep]
+    values = {
+        "slug": quote(filled.slug),
+        "tag": quote(filled.tag),
+        "tag2": quote(filled.second_tag),
+    }
+    urls = [(who, p.format(**values)) for who, p in measured]
 
     port = free_port()
     rows: list[tuple[str, Result, Result]] = []
     with gunicorn(data_dir, port, args.workers) as server:
         wait_until_up(port, server)
-        for path in paths:  # warm-up: every worker imports, compiles templates, fills caches
-            run(port, path, max(20, 4 * args.workers), args.workers)
-        for path in paths:
-            print(f"Measuring {path} …", flush=True)
-            sequential = run(port, path, args.sequential, 1)
-            concurrent = run(port, path, args.requests, args.concurrency)
-            rows.append((path, sequential, concurrent))
+        for who, path in urls:  # warm-up: every worker imports, compiles templates, fills caches
+            run(port, path, max(20, 4 * args.workers), args.workers, filled.cookies.get(who, ""))
+        for who, path in urls:
+            label = f"{who or 'anonymous'} {path}"
+            print(f"Measuring {label} …", flush=True)
+            cookie = filled.cookies.get(who, "")
+            sequential = run(port, path, args.sequential, 1, cookie)
+            concurrent = run(port, path, args.requests, args.concurrency, cookie)
+            rows.append((label, sequential, concurrent))
         workers = children_of(server.pid)
         memory = {pid: peak_rss_mib(pid) for pid in workers}
 
@@ -342,7 +395,7 @@ def bench(args: argparse.Namespace, data_dir: Path) -> int:
     )
     concurrent_rate = f"c={args.concurrency} req/s"
     header = (
-        f"{'URL':<44} {'KiB':>6} {'c=1 p50':>9} {'p95':>8} {concurrent_rate:>11}"
+        f"{'who, URL':<56} {'KiB':>6} {'c=1 p50':>9} {'p95':>8} {concurrent_rate:>11}"
         f" {'p50':>8} {'p95':>8} {'failed':>7}"
     )
     print(header)
@@ -353,7 +406,7 @@ def bench(args: argparse.Namespace, data_dir: Path) -> int:
         failed += n_failed
         rate = len(con.latencies) / con.elapsed if con.elapsed else float("nan")
         print(
-            f"{path[:44]:<44} {con.body_bytes / 1024:>6.1f} {ms(seq, 50):>9} {ms(seq, 95):>8}"
+            f"{path[:56]:<56} {con.body_bytes / 1024:>6.1f} {ms(seq, 50):>9} {ms(seq, 95):>8}"
             f" {rate:>11.1f} {ms(con, 50):>8} {ms(con, 95):>8} {n_failed:>7}"
         )
         for reason in sorted(set(seq.failures + con.failures))[:3]:
