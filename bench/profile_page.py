@@ -117,26 +117,21 @@ def main() -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="glaneur-profile-"))
     try:
         setup_django(data_dir)
-        slug, tag, _count = fill(args.posts, args.tags)
+        filled = fill(args.posts, args.tags)
+        slug, tag = filled.slug, filled.tag
         from django.contrib.auth import get_user_model
         from django.test import Client
 
-        from glaneur.audience.services import follow
-        from glaneur.curation.models import Tag, Topic
-
-        topic = Topic.objects.get(slug=slug)
         user_model = get_user_model()
-        reader = user_model.objects.create_user("lectrice")
-        follow(reader, topic)
         clients = {who: Client(HTTP_HOST="127.0.0.1") for who in ("anonymous", "reader", "curator")}
-        clients["reader"].force_login(reader)
+        clients["reader"].force_login(user_model.objects.get(username="lecteur"))
         clients["curator"].force_login(user_model.objects.get(username="bench"))
-        second = Tag.objects.exclude(slug=tag).order_by("pk").first()
         pages = {
             "topic page": f"/topic/{slug}/",
             "page 7": f"/topic/{slug}/?page=7",
             "one tag": f"/topic/{slug}/?tag={tag}",
-            "two tags": f"/topic/{slug}/?tag={tag}&tag={second.slug if second else tag}",
+            "two tags": f"/topic/{slug}/?tag={tag}&tag={filled.second_tag}",
+            "search": f"/topic/{slug}/search/?q=emploi+jeunes",
         }
         for label, path in pages.items():
             for who, client in clients.items():

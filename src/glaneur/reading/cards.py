@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html_join
 from django.utils.translation import get_language
 
 from glaneur.cache import fragment_cache
@@ -59,6 +59,7 @@ def cards_html(
     template = get_template("curation/_post_card.html")
     made: dict[str, str] = {}
     parts: list[str] = []
+    personal = _Personal(request, reader)
     for post in posts:
         roles = {
             "post": post,
@@ -79,20 +80,38 @@ def cards_html(
                 "card_next": NEXT,
             }
             found[key] = made[key] = template.render(shared)
-        parts.append(_personal(found[key], request, reader))
+        parts.append(personal.fill(found[key]))
     if made:
         fragment_cache.set_many(made, TTL)
     return "".join(parts)
 
 
-def _personal(html: str, request: HtmxHttpRequest, reader: Reader) -> str:
-    if CSRF in html:
-        html = html.replace(CSRF, escape(get_token(request)))
-    if NEXT in html:
-        html = html.replace(NEXT, escape(request.get_full_path()))
-    if OPTIONS in html:
-        options = format_html_join(
-            "", '<option value="{}">{}</option>', ((t.pk, t.title) for t in reader.rescoop_topics)
-        )
-        html = html.replace(OPTIONS, str(format_html("{}", options)))
-    return html
+class _Personal:
+    """The reader's own values, made once per page (a CSRF token is masked anew at each
+    ``get_token``: thirty cards must not ask thirty times)."""
+
+    def __init__(self, request: HtmxHttpRequest, reader: Reader) -> None:
+        self.request = request
+        self.reader = reader
+        self._values: dict[str, str] = {}
+
+    def _value(self, placeholder: str) -> str:
+        if placeholder not in self._values:
+            if placeholder == CSRF:
+                value = escape(get_token(self.request))
+            elif placeholder == NEXT:
+                value = escape(self.request.get_full_path())
+            else:
+                value = format_html_join(
+                    "",
+                    '<option value="{}">{}</option>',
+                    ((t.pk, t.title) for t in self.reader.rescoop_topics),
+                )
+            self._values[placeholder] = str(value)
+        return self._values[placeholder]
+
+    def fill(self, html: str) -> str:
+        for placeholder in (CSRF, NEXT, OPTIONS):
+            if placeholder in html:
+                html = html.replace(placeholder, self._value(placeholder))
+        return html
