@@ -102,3 +102,18 @@ def test_an_edit_shows_at_once_to_signed_in_readers(topic: Topic) -> None:
     update_post(post, by=topic.owner, title="Seconde version")
     html = page(reader, topic)
     assert "Seconde version" in html and "Première version" not in html
+
+
+def test_a_second_reader_of_the_same_kind_gets_the_whole_stream_from_the_cache(
+    topic: Topic,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    create_post(topic, by=topic.owner, title="Un tiers-lieu à Melle", tags="emploi")
+    page(signed_in(make_user("lecteur1")), topic)
+    second = signed_in(make_user("lecteur2"))
+    with CaptureQueriesContext(connection) as queries:
+        html = page(second, topic)
+    assert "Un tiers-lieu à Melle" in html and "#emploi" in html
+    assert not any('FROM "curation_posttag"' in q["sql"] for q in queries.captured_queries)

@@ -47,9 +47,15 @@ class Reader:
         return f"{int(self.can_curate)}{int(self.can_manage)}{int(bool(self.rescoop_topics))}"
 
 
+@dataclass(frozen=True)
+class Cards:
+    html: str  # with the placeholders of the reader's own values (``fill``)
+    shareable: bool  # no card was the reader's own: the page may be shared by their kind
+
+
 def cards_html(
     request: HtmxHttpRequest, posts: Sequence[Post], *, stamp: str, reader: Reader
-) -> str:
+) -> Cards:
     """The cards of ``posts`` for a signed-in reader, from the shared cache when there."""
     variant = f"{stamp}:{get_language()}:{reader.kind}"
     # A rescoop's card names its origin only to who may see that post (access.py): it is
@@ -59,7 +65,6 @@ def cards_html(
     template = get_template("curation/_post_card.html")
     made: dict[str, str] = {}
     parts: list[str] = []
-    personal = _Personal(request, reader)
     for post in posts:
         roles = {
             "post": post,
@@ -80,10 +85,15 @@ def cards_html(
                 "card_next": NEXT,
             }
             found[key] = made[key] = template.render(shared)
-        parts.append(personal.fill(found[key]))
+        parts.append(found[key])
     if made:
         fragment_cache.set_many(made, TTL)
-    return "".join(parts)
+    return Cards("".join(parts), shareable=len(keys) == len(posts))
+
+
+def fill(html: str, request: HtmxHttpRequest, reader: Reader) -> str:
+    """Put the reader's own token, return path and rescoop menu in shared HTML."""
+    return _Personal(request, reader).fill(html)
 
 
 class _Personal:

@@ -26,7 +26,7 @@ from glaneur.http import HtmxHttpRequest
 from glaneur.reading.home import home_languages, home_topics
 from glaneur.territories.queries import lieu_name, parse_lieu, places_stamp, post_ids_in
 
-from .cards import Reader, cards_html
+from .cards import Reader, cards_html, fill
 from .related import related_posts
 
 
@@ -103,22 +103,29 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if lieu:  # places are found after the post is saved: their own stamp
         stamp += f":{lieu.param}@{places_stamp(queries.published_posts(topic))}"
     stream_key = f"stream:{topic.pk}:{stamp}:{get_language()}:{','.join(tag_slugs)}:{page}"
-    stream_html = fragment_cache.get(stream_key) if anonymous else None
+    if not anonymous:
+        # Signed-in readers of one kind (role, rescoop menu or not) share the stream's HTML,
+        # made of cards shared the same way; their own values are filled in afterwards.
+        stream_key += f":{reader.kind}"
+    stream_html = fragment_cache.get(stream_key)
     if stream_html is None:
         within = post_ids_in(lieu) if lieu else None
         context["stream"] = stream = queries.topic_stream(
             topic, tags=tag_slugs, page=page, within=within
         )
+        shareable = True
         if not stream.posts:
             context.update(empty_stream_context(topic, tag_slugs, place, page, within))
         elif not anonymous:
-            # Signed-in readers: each card from the cache shared by readers of their kind.
-            context["cards_html"] = cards_html(request, stream.posts, stamp=stamp, reader=reader)
-        if anonymous:
-            stream_html = render_to_string(
-                "curation/topic_detail.html#stream-page", context, request=request
-            )
+            made = cards_html(request, stream.posts, stamp=stamp, reader=reader)
+            context["cards_html"], shareable = made.html, made.shareable
+        stream_html = render_to_string(
+            "curation/topic_detail.html#stream-page", context, request=request
+        )
+        if shareable:
             fragment_cache.set(stream_key, stream_html, 3600)
+    if not anonymous:
+        stream_html = fill(stream_html, request, reader)
     context["stream_html"] = stream_html
     if request.htmx and not request.htmx.boosted:
         if stream_html is not None:
