@@ -130,11 +130,15 @@ def test_a_get_does_not_count(post: Post) -> None:
     assert clicks(post) == 0
 
 
-def test_post_cards_ping_the_beacon_from_their_source_link(client: Client, post: Post) -> None:
+def test_post_cards_ping_the_beacon_from_their_source_link(
+    client: Client, post: Post, settings: Any
+) -> None:
+    settings.GLANEUR_BASE_URL = "https://veille.example.org"
     topic_html = client.get(post.topic.get_absolute_url()).content.decode()
     post_html = client.get(post.get_absolute_url()).content.decode()
 
-    beacon = f'ping="/click/{post.pk}/"'
+    # Absolute: HTML allows only http(s) URLs in ping.
+    beacon = f'ping="https://veille.example.org/click/{post.pk}/"'
     for html in (topic_html, post_html):
         link = re.search(rf'<a href="{re.escape(post.url)}"[^>]*>', html)
         assert link is not None

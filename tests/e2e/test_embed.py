@@ -81,8 +81,9 @@ def test_another_site_frames_the_topic_and_the_frame_fits_its_content(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_compact_frame_resizes_smaller_and_counts_a_click(
-    page: Any, live_server: Any, host_site: FixtureServer
+    page: Any, live_server: Any, host_site: FixtureServer, settings: Any
 ) -> None:
+    settings.GLANEUR_BASE_URL = live_server.url  # the beacon's address (analytics tag)
     topic = make_topic(make_user(), title="Initiatives locales")
     posts = make_posts(topic, 3)
     # The source links lead to the host site, so the opened tab has somewhere to go.

@@ -34,7 +34,7 @@ def titles(page: str) -> list[str]:
 
 
 def test_the_embed_shows_the_latest_published_posts_without_the_site_frame(
-    client: Client, topic: Topic, curated_posts: dict[str, Post]
+    client: Client, topic: Topic, curated_posts: dict[str, Post], settings: Any
 ) -> None:
     response = client.get(embed_url(topic))
 
@@ -50,7 +50,8 @@ def test_the_embed_shows_the_latest_published_posts_without_the_site_frame(
     assert '<base target="_blank">' in html
     # The source link pings the click beacon, as the topic page's cards do.
     newest = curated_posts["newest"]
-    assert f'href="{newest.url}" rel="noopener" ping="/click/{newest.pk}/"' in html
+    beacon = f"{settings.GLANEUR_BASE_URL}/click/{newest.pk}/"
+    assert f'href="{newest.url}" rel="noopener" ping="{beacon}"' in html
 
 
 def test_the_embed_filters_by_tag(
