@@ -107,3 +107,13 @@ def test_an_empty_or_huge_file_is_refused() -> None:
     with pytest.raises(opml.OpmlError) as caught:
         opml.parse(b"<opml>" + b" " * (opml.MAX_BYTES + 1) + b"</opml>")
     assert "trop gros" in caught.value.reason
+
+
+def test_export_drops_characters_xml_cannot_carry(topic: Topic) -> None:
+    topic.title = "Emploi\x01 local\x1f"
+    topic.save()
+    Source.objects.create(topic=topic, kind="keyword", query="appren\x0btissage")
+    Source.objects.create(topic=topic, url="https://a.example/f", title="Flux\x08 A")
+    root = etree.fromstring(services.export_opml(topic))
+    assert "Emploi local" in root.findtext("head/title", "")
+    assert [o.get("text") for o in root.iter("outline")] == ["apprentissage", "Flux A"]

@@ -5,7 +5,7 @@ poll now, OPML import and export, engine settings. Registered by the api app
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from .models import EngineSettings, Source
 
 router = Router(tags=["sources"])
 
-SourceId = int
+SourceId = Annotated[int, Field(ge=1, le=2**53)]
 OPML_TYPES = ("text/x-opml", "application/xml", "text/xml")
 
 
@@ -176,7 +176,7 @@ def list_sources(request: HttpRequest, slug: Path[Slug], paging: Query[Paging]) 
 
 @router.post(
     "/topics/{slug}/sources",
-    response={201: SourceOut, **error_responses(401, 403, 404, 409, 422)},
+    response={201: SourceOut, **error_responses(400, 401, 403, 404, 409, 422)},
 )
 def create_source(
     request: HttpRequest, slug: Path[Slug], payload: SourceIn
@@ -243,29 +243,9 @@ def import_sources(request: HttpRequest, slug: Path[Slug]) -> Status[dict[str, A
     return Status(201, {"added": [_out(s) for s in report.added], "skipped": report.skipped})
 
 
-@router.get(
-    "/topics/{slug}/sources/{int:source_id}",
-    response={200: SourceOut, **error_responses(401, 403, 404, 422)},
-)
-def get_source(request: HttpRequest, slug: Path[Slug], source_id: SourceId) -> dict[str, Any]:
-    """One source and its polling state."""
-    return _out(_source(_topic(request, slug), source_id))
-
-
-@router.delete(
-    "/topics/{slug}/sources/{int:source_id}",
-    response={204: None, **error_responses(401, 403, 404, 422)},
-)
-def delete_source(request: HttpRequest, slug: Path[Slug], source_id: SourceId) -> Status[None]:
-    """Stop watching a source (the suggestions it found stay)."""
-    source = _source(_topic(request, slug), source_id)
-    services.remove_source(source, caller(request))
-    return Status(204, None)
-
-
 @router.post(
     "/topics/{slug}/sources/poll",
-    response={202: PollOut, **error_responses(401, 403, 404, 422, 429)},
+    response={202: PollOut, **error_responses(400, 401, 403, 404, 422, 429)},
 )
 def poll_sources(request: HttpRequest, slug: Path[Slug], payload: PollIn) -> Status[dict[str, Any]]:
     """Poll now (in the worker): whatever the sources' interval, never before a site's
@@ -278,14 +258,38 @@ def poll_sources(request: HttpRequest, slug: Path[Slug], payload: PollIn) -> Sta
     return Status(202, {"queued": queued})
 
 
-@router.get("/topics/{slug}/engine", response={200: EngineOut, **error_responses(401, 403, 404)})
+@router.get(
+    "/topics/{slug}/sources/{source_id}",
+    response={200: SourceOut, **error_responses(401, 403, 404, 422)},
+)
+def get_source(request: HttpRequest, slug: Path[Slug], source_id: Path[SourceId]) -> dict[str, Any]:
+    """One source and its polling state."""
+    return _out(_source(_topic(request, slug), source_id))
+
+
+@router.delete(
+    "/topics/{slug}/sources/{source_id}",
+    response={204: None, **error_responses(401, 403, 404, 422)},
+)
+def delete_source(
+    request: HttpRequest, slug: Path[Slug], source_id: Path[SourceId]
+) -> Status[None]:
+    """Stop watching a source (the suggestions it found stay)."""
+    source = _source(_topic(request, slug), source_id)
+    services.remove_source(source, caller(request))
+    return Status(204, None)
+
+
+@router.get(
+    "/topics/{slug}/engine", response={200: EngineOut, **error_responses(401, 403, 404, 422)}
+)
 def get_engine(request: HttpRequest, slug: Path[Slug]) -> dict[str, Any]:
     """The suggestion engine's settings of the topic (curators)."""
     return _engine_out(services.engine_settings(_topic(request, slug)))
 
 
 @router.put(
-    "/topics/{slug}/engine", response={200: EngineOut, **error_responses(401, 403, 404, 422)}
+    "/topics/{slug}/engine", response={200: EngineOut, **error_responses(400, 401, 403, 404, 422)}
 )
 def put_engine(request: HttpRequest, slug: Path[Slug], payload: EngineIn) -> dict[str, Any]:
     """Change the engine's settings (fields left out are unchanged). Turning visitors'

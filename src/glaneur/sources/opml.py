@@ -7,6 +7,7 @@ document that declares a DTD is refused rather than half-trusted."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
@@ -19,6 +20,8 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_OUTLINES = 5000
 
 FEED, PAGE, KEYWORD = "feed", "page", "keyword"
+# Characters XML 1.0 cannot carry (control characters): dropped from what is written.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -128,11 +131,14 @@ def render(title: str, outlines: Sequence[Outline]) -> bytes:
     """A valid OPML 2.0 document listing these sources."""
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
-    etree.SubElement(head, "title").text = title
+    etree.SubElement(head, "title").text = NOT_XML.sub("", title)
     etree.SubElement(head, "dateCreated").text = format_datetime(timezone.now(), usegmt=True)
     etree.SubElement(head, "docs").text = "https://opml.org/spec2.opml"
     body = etree.SubElement(root, "body")
     for outline in outlines:
+        outline = Outline(
+            outline.kind, NOT_XML.sub("", outline.address), NOT_XML.sub("", outline.title)
+        )
         text = outline.title or outline.address
         if outline.kind == KEYWORD:
             etree.SubElement(body, "outline", text=outline.address, type=KEYWORD)
