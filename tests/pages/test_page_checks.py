@@ -170,6 +170,9 @@ def _build_site() -> dict[str, tuple[str | None, str]]:
         "actors": f"/topic/{t}/acteurs/",
         "newsletter-archive": f"/topic/{t}/newsletter/",
         "suggest": f"/topic/{t}/suggest/",
+        "embed": f"/topic/{t}/embed/",
+        "embed-dark-compact": f"/topic/{t}/embed/?theme=dark&compact=1",
+        "embed-help": f"/topic/{t}/embed/help/",
     }
     curator_pages = {
         "home": "/",
@@ -318,6 +321,7 @@ KINDS = [
         "home", "topic", "topic-tag", "topic-past-the-end", "topic-unknown-tag", "topic-empty",
         "post", "search", "search-no-result", "profile", "stats", "log-in", "sign-up",
         "not-found", "map", "actors", "newsletter-archive", "suggest",
+        "embed", "embed-dark-compact", "embed-help",
     )),
     *(f"curator-{k}" for k in (
         "home", "topic", "post", "new-post", "edit-post", "drafts", "stats", "search", "profile",

@@ -115,13 +115,14 @@ def host_script_url(base_url: str) -> str:
 
 
 def snippet(
-    *, frame_url: str, script_url: str, title: str, height: int, width: str = "100%"
+    *, frame_url: str, script_url: str, title: str, height: int, width: int = DEFAULT_WIDTH
 ) -> str:
     """The HTML a host page pastes: the frame, then our script that sizes it to fit (a
     plain string: escaped wherever a page shows it as text)."""
     return (
-        f'<iframe src="{escape(frame_url)}" title="{escape(title)}" width="{escape(width)}" '
-        f'height="{height}" loading="lazy" style="border:0;max-width:100%" '
+        # As wide as the host's column, up to ``width`` (a width attribute takes pixels only).
+        f'<iframe src="{escape(frame_url)}" title="{escape(title)}" width="{width}" '
+        f'height="{height}" loading="lazy" style="border:0;width:100%;max-width:{width}px" '
         "data-glaneur-embed></iframe>\n"
         f'<script src="{escape(script_url)}" async></script>'
     )
@@ -208,7 +209,7 @@ def oembed_document(
             script_url=host_script_url(base_url),
             title=title,
             height=height,
-            width=str(width),
+            width=width,
         ),
         "width": width,
         "height": height,

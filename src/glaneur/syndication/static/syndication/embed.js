@@ -4,7 +4,7 @@
  * frame), so the frame fits its content without a scroll bar. Only messages from the
  * frame's own window and origin are heeded.
  *
- *   <iframe src="https://glaneur.example/topic/SLUG/embed/" title="…" width="100%"
+ *   <iframe src="https://glaneur.example/topic/SLUG/embed/" title="…" width="600"
  *           height="480" loading="lazy" data-glaneur-embed></iframe>
  *   <script src="https://glaneur.example/static/syndication/embed.js" async></script>
  */
