@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.posts import url_key
-from glaneur.sources import candidates, ranking, simhash
+from glaneur.search import stories
+from glaneur.sources import candidates, ranking
 from glaneur.sources.items import Item
 from glaneur.sources.models import Candidate, EngineSettings, Source
 from tests.factories import make_topic
@@ -75,35 +76,35 @@ def scooped_post(
 def test_simhash_threshold_separates_same_stories_from_different_ones() -> None:
     items = load("items.json")
     rewrites = load("rewrites.json")
-    signature = {row["url"]: simhash.signature(row["title"], row["summary"]) for row in items}
+    signature = {row["url"]: stories.signature(row["title"], row["summary"]) for row in items}
     same = []
     different = [
-        simhash.distance(signature[a["url"]], signature[b["url"]])
+        stories.distance(signature[a["url"]], signature[b["url"]])
         for a, b in itertools.combinations(items, 2)
     ]
     for row in rewrites:
-        rewritten = simhash.signature(row["title"], row["summary"])
-        same.append(simhash.distance(rewritten, signature[row["of"]]))
+        rewritten = stories.signature(row["title"], row["summary"])
+        same.append(stories.distance(rewritten, signature[row["of"]]))
         different += [
-            simhash.distance(rewritten, signature[other["url"]])
+            stories.distance(rewritten, signature[other["url"]])
             for other in items
             if other["url"] != row["of"]
         ]
     print(
         f"\nSimHash distances: same story {min(same)}–{max(same)} ({len(same)} rewrites); "
         f"different stories ≥ {min(different)}, median {statistics.median(different)} "
-        f"({len(different)} pairs); threshold {simhash.THRESHOLD}"
+        f"({len(different)} pairs); threshold {stories.THRESHOLD}"
     )
-    assert max(same) <= simhash.THRESHOLD < min(different)
-    assert simhash.signature("", "") == 0
+    assert max(same) <= stories.THRESHOLD < min(different)
+    assert stories.signature("", "") == 0
     assert -(2**63) <= signature[items[0]["url"]] < 2**63
 
 
 def test_a_whole_article_in_a_summary_is_read_to_a_bound() -> None:
     head = (STORY.summary + " ") * 20
-    head = head[: simhash.SUMMARY_CHARS]
+    head = head[: stories.SUMMARY_CHARS]
     tail = " Football, rugby, concert et immobilier." * 500
-    assert simhash.signature(STORY.title, head + tail) == simhash.signature(STORY.title, head)
+    assert stories.signature(STORY.title, head + tail) == stories.signature(STORY.title, head)
     current = ranking.profile(make_topic(title="Emploi"))
     assert ranking.score(current, "", head + tail, None) == ranking.score(current, "", head, None)
 

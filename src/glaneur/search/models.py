@@ -24,3 +24,17 @@ class SearchShard(models.Model):
 
     def __str__(self) -> str:
         return f"search shard {self.number}"
+
+
+class StorySignature(models.Model):
+    """A post's story as a SimHash of its title and summary (``stories.signature``),
+    written by the index step: a topic's near-duplicate posts are found by comparing them."""
+
+    post = models.OneToOneField(
+        "curation.Post", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    topic = models.ForeignKey("curation.Topic", on_delete=models.CASCADE, related_name="+")
+    simhash = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"story of {self.post_id}"

@@ -301,3 +301,38 @@ def search(
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class NearDuplicate:
+    post: Post
+    distance: int  # bits of the two stories' signatures that differ (0: the same words)
+
+
+def near_duplicates(
+    post: Post, viewer: User | AnonymousUser | None, *, limit: int = 3
+) -> list[NearDuplicate]:
+    """The posts of the topic that tell the same story as ``post`` (``stories.same_story``
+    on title and summary), closest first, among those ``viewer`` may see: the edit page
+    flags them to the curator. Two queries, whatever the topic's size."""
+    from . import stories
+    from .models import StorySignature
+
+    language = analysis.language_of(post.language or post.topic.language)
+    mine = stories.signature(post.title, post.summary, language)
+    if not mine:
+        return []
+    close = sorted(
+        (stories.distance(mine, simhash), post_id)
+        for post_id, simhash in StorySignature.objects.filter(topic_id=post.topic_id)
+        .exclude(post_id=post.pk)
+        .values_list("post_id", "simhash")
+        if stories.same_story(mine, simhash)
+    )
+    if not close:
+        return []
+    posts = Post.objects.filter(pk__in=[pk for _d, pk in close[: limit * 3]]).filter(
+        access.visible_posts_in(post.topic, viewer)
+    )
+    found = {p.pk: p for p in posts}
+    return [NearDuplicate(found[pk], d) for d, pk in close if pk in found][:limit]

@@ -25,9 +25,10 @@ from django.utils.translation import gettext
 from glaneur.curation import pipeline
 from glaneur.curation.models import Post, PostTag
 
-from . import analysis
+from . import analysis, stories
 from .backends import Backend, Document, get_backend
 from .backends.shards import again_if_a_shard_went_away
+from .models import StorySignature
 from .queries import SearchHit, SearchPage, search
 
 logger = logging.getLogger(__name__)
@@ -182,18 +183,39 @@ def _index_chunk(backend: Backend, chunk: list[int]) -> None:
     # the lemma tables the first time, takes seconds: never while holding the write lock);
     # the few posts changed meanwhile are made again inside it, from their saved rows.
     versions = _versions(chunk)
-    documents = {doc.post_id: doc for doc in _documents(_texts(Post.objects.filter(pk__in=chunk)))}
+    texts = _texts(Post.objects.filter(pk__in=chunk))
+    documents = {doc.post_id: doc for doc in _documents(texts)}
+    stories = _stories(texts)
     with transaction.atomic():
         now = _versions(chunk)
         stale = [pk for pk, version in now.items() if versions.get(pk) != version]
         if stale:
-            documents.update(
-                (doc.post_id, doc) for doc in _documents(_texts(Post.objects.filter(pk__in=stale)))
-            )
+            texts = _texts(Post.objects.filter(pk__in=stale))
+            documents.update((doc.post_id, doc) for doc in _documents(texts))
+            stories.update((row.post_id, row) for row in _stories(texts).values())
         gone = set(chunk) - set(now)
         if gone:
             backend.delete(sorted(gone))
         backend.write([doc for pk, doc in documents.items() if pk in now])
+        _write_stories([row for pk, row in stories.items() if pk in now])
+
+
+def _stories(texts: Sequence[PostText]) -> dict[int, StorySignature]:
+    """Each post's story signature (near-duplicates within a topic: ``near_duplicates``)."""
+    rows = {}
+    for text in texts:
+        language = analysis.language_of(text.language)
+        simhash = stories.signature(text.title, text.summary, language)
+        rows[text.post_id] = StorySignature(
+            post_id=text.post_id, topic_id=text.topic_id, simhash=simhash
+        )
+    return rows
+
+
+def _write_stories(rows: Sequence[StorySignature]) -> None:
+    StorySignature.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["post"], update_fields=["topic", "simhash"]
+    )
 
 
 def _newest_id() -> int:
@@ -263,11 +285,13 @@ def rebuild(*, chunk: int = 2000, workers: int | None = None) -> int:
     if workers <= 1:
         for batch in _chunks_of_posts(chunk):
             write(_documents_of(batch))
+            _write_stories(list(_stories(batch[0]).values()))
     else:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             pending: deque[AsyncResult[list[Document]]] = deque()
             for batch in _chunks_of_posts(chunk):
                 pending.append(pool.apply_async(_documents_of, (batch,)))
+                _write_stories(list(_stories(batch[0]).values()))
                 # Every worker busy with a chunk while the oldest result is written.
                 if len(pending) > workers:
                     write(pending.popleft().get())

@@ -1,5 +1,5 @@
 """Items into candidates: the topic's engine filters, each new item once per topic keyed by
-its normalised URL, near-duplicates grouped (``simhash``), every candidate scored
+its normalised URL, near-duplicates grouped (``search.stories``), every candidate scored
 (``ranking``).
 
 An item becomes a candidate of its source's topic and of every topic with a keyword
@@ -24,9 +24,10 @@ from django.utils import timezone
 
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.posts import url_key
+from glaneur.search import stories
 from glaneur.search.analysis import is_stop_word, language_of, tokens
 
-from . import ranking, simhash
+from . import ranking
 from .items import Item
 from .models import Candidate, EngineSettings, Source
 
@@ -214,13 +215,13 @@ def _take_for(topic: Topic, source: Source, items: Sequence[Item]) -> int:
     # as a candidate id or, for a story first seen in this batch, as its URL key.
     rows: list[tuple[Candidate, int | str | None]] = []
     for key, item in fresh.items():
-        signature = simhash.signature(item.title, item.summary, current.language)
-        if any(simhash.same_story(signature, story) for story in current.signatures):
+        signature = stories.signature(item.title, item.summary, current.language)
+        if any(stories.same_story(signature, story) for story in current.signatures):
             continue  # a story the topic already published, under another URL
         leader: int | str | None = None
         decided = False
         for pk, group, status, other in recent:
-            if simhash.same_story(signature, other):
+            if stories.same_story(signature, other):
                 leader = group or pk
                 decided = status not in OPEN
                 break

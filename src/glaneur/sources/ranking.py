@@ -33,9 +33,9 @@ from django.utils import timezone
 
 from glaneur.curation.models import Post, PostTag, Topic
 from glaneur.curation.queries import topic_stamp
+from glaneur.search import stories
 from glaneur.search.analysis import fold, language_of, normalise_word, words
 
-from . import simhash
 from .models import Candidate, EngineSettings
 
 K1, B = 1.2, 0.75
@@ -190,7 +190,7 @@ def _build(topic: Topic, engine: EngineSettings, key: str, bucket: int) -> Profi
     counts: Counter[str] = Counter()
     signatures = []
     for post_id, title, summary, insight, status in posts:
-        signatures.append(simhash.signature(title, summary, language))
+        signatures.append(stories.signature(title, summary, language))
         if status != Post.Status.PUBLISHED:
             continue
         twice = f"{title}\n{' '.join(tags.get(post_id, ()))}"

@@ -13,7 +13,10 @@ themselves and against the rewrites) at 18 or more, median 31. So a distance ≤
 same story. Weighting title and summary alike gave 5–17 against ≥ 17, and counting the
 title twice 8–22 against ≥ 15: a retitled story must not look new.
 
-Signatures are stored signed (``Candidate.simhash`` is a BigIntegerField).
+Signatures are stored signed (``Candidate.simhash``, ``StorySignature.simhash`` are
+BigIntegerFields). One rule for "the same story": the suggestions engine groups candidates
+and drops stories a topic already has with it, and a topic's near-duplicate posts are
+flagged to its curators with it (``near_duplicates``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import itertools
 from collections import Counter
 from functools import lru_cache
 
-from glaneur.search.analysis import FRENCH, STOP_WORDS, fold, normalise_word, words
+from .analysis import FRENCH, STOP_WORDS, fold, normalise_word, words
 
 BITS = 64
 THRESHOLD = 15
