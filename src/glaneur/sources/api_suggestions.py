@@ -156,7 +156,7 @@ def list_suggestions(
 
 @router.post(
     "/topics/{slug}/suggestions/{suggestion_id}/scoop",
-    response={201: ScoopOut, **errors(401, 403, 404, 409, 422)},
+    response={201: ScoopOut, **errors(400, 401, 403, 404, 409, 422)},
 )
 def scoop_suggestion(
     request: HttpRequest, slug: str, suggestion_id: int, data: ScoopIn
@@ -179,7 +179,7 @@ def scoop_suggestion(
 
 @router.post(
     "/topics/{slug}/suggestions/{suggestion_id}/discard",
-    response={204: None, **errors(401, 403, 404, 422)},
+    response={204: None, **errors(400, 401, 403, 404, 422)},
 )
 def discard_suggestion(
     request: HttpRequest, slug: str, suggestion_id: int, data: DiscardIn
