@@ -108,3 +108,11 @@ def test_posts_are_not_analysed_when_the_step_is_off(
         post = post_with(topic)
     assert not Quote.objects.filter(post=post).exists()
     assert not DBTaskResult.objects.filter(task_path="glaneur.enrich.tasks.analyse_posts").exists()
+
+
+def test_the_step_keeps_the_nouns_and_adjectives_for_tag_suggestions(analysed_post: Any) -> None:
+    from glaneur.enrich.models import Analysis
+
+    keywords = set(Analysis.objects.get(post=analysed_post).keywords)
+    assert {"espace", "parcours", "directrice"} <= keywords
+    assert not keywords & {"explique", "voulons", "accueillir", "les", "dans"}

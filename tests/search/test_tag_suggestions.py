@@ -131,3 +131,28 @@ def test_the_command_prints_suggestions(topic: Topic, curator: Any) -> None:
     call_command("tags", "suggest", str(post.pk), "--json", stdout=out)
     rows = json.loads(out.getvalue())
     assert rows[0]["name"] == "économie circulaire" and rows[0]["why"] == "theme"
+
+
+def test_words_the_model_did_not_tag_as_nouns_or_adjectives_make_no_tag(
+    topic: Topic, curator: Any
+) -> None:
+    from glaneur.enrich.models import Analysis
+
+    text = (
+        "Les conseillers accompagnent les saisonniers. Ils accompagnent aussi les familles "
+        "des saisonniers, et accompagnent les employeurs des saisonniers."
+    )
+    post = services.create_post(topic, by=curator, title="Vendanges", summary=text)
+    words = {s.name for s in suggest_tags(post) if s.why == "words"}
+    assert "accompagnent" in words and "saisonniers" in words  # frequency alone
+    # The enrich step's model tagged the nouns and adjectives: the verb is left out.
+    Analysis.objects.create(
+        post=post,
+        version=2,
+        text_hash="x",
+        keywords=["conseillers", "saisonniers", "familles", "employeurs", "vendanges"],
+    )
+    words = {s.name for s in suggest_tags(post) if s.why == "words"}
+    assert "saisonniers" in words
+    assert not [w for w in words if "accompagnent" in w]
+    assert "vendanges vendanges" not in words  # the title repeated is no pair

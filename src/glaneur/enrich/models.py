@@ -54,6 +54,9 @@ class Analysis(models.Model):
     version = models.PositiveIntegerField()
     text_hash = models.CharField(max_length=64)
     analysed_at = models.DateTimeField(default=timezone.now)
+    # The post's nouns, proper nouns and adjectives (lower case), as the model tagged them:
+    # tag suggestions keep only these among the post's frequent words.
+    keywords = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["version"], name="enrich_analysis_version")]

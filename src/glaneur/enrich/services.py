@@ -211,7 +211,8 @@ def store(post: Post, result: Result, *, digest: str) -> None:
         )
     Quote.objects.bulk_create(quotes)
     Analysis.objects.update_or_create(
-        post=post, defaults={"version": result.version, "text_hash": digest}
+        post=post,
+        defaults={"version": result.version, "text_hash": digest, "keywords": result.keywords},
     )
 
 

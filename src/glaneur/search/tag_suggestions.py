@@ -10,9 +10,11 @@ Three sources, compared on search tokens (lemma then stem: "apprentis" is "appre
 - the post's own frequent content words and pairs of words (a YAKE-like count, title words
   counting triple), for subjects no list foresaw.
 
-Light enough for the edit page (lemma lookups only, no spaCy): the POS filter DESIGN.md
-names needs the model, which only the worker loads; stop words, length and frequency stand in
-for it here.
+Light enough for the edit page (lemma lookups only, no spaCy). The part-of-speech filter
+comes from the worker: the enrich step stores the words its model tagged as nouns, proper
+nouns or adjectives (``enrich.Analysis.keywords``), and the post's own words are kept only
+among those ("accompagne", "notamment" never make a tag). Before a post is analysed, stop
+words, length and frequency stand in for it.
 """
 
 from __future__ import annotations
@@ -117,26 +119,41 @@ def suggest_tags(post: Post, *, limit: int = 8) -> list[SuggestedTag]:
         hits = sum(_occurrences(sequence, signal) * len(signal) for signal in theme.signals)
         if hits >= 2:
             offer(theme.name, 1.5 * hits, "theme")
-    for name, score in _keywords(written):
+    for name, score in _keywords(written, allowed=_tagged_words(post)):
         offer(name, score, "words")
     return sorted(found.values(), key=lambda s: (-s.score, s.name))[:limit]
 
 
-def _keywords(written: list[str], *, top: int = 6) -> list[tuple[str, float]]:
-    """Frequent content words and pairs of content words, as written the most often."""
+def _tagged_words(post: Post) -> frozenset[str] | None:
+    """The nouns, proper nouns and adjectives of the post (the enrich step's model), or
+    None before the post was analysed."""
+    from glaneur.enrich.models import Analysis
+
+    stored = Analysis.objects.filter(post_id=post.pk).values_list("keywords", flat=True).first()
+    return frozenset(stored) if stored else None
+
+
+def _keywords(
+    written: list[str], *, top: int = 6, allowed: frozenset[str] | None = None
+) -> list[tuple[str, float]]:
+    """Frequent content words and pairs of content words, as written the most often;
+    ``allowed``: the only words that may be part of one (by their part of speech)."""
     counts: Counter[tuple[str, ...]] = Counter()
     spelling: dict[tuple[str, ...], Counter[str]] = {}
     content = [
         (w, tokens(w)[0] if tokens(w) else "")
         for w in written
-        if len(w) > 3 and not w.isdigit() and not is_stop_word(w)
+        if len(w) > 3
+        and not w.isdigit()
+        and not is_stop_word(w)
+        and (allowed is None or w.lower() in allowed)
     ]
     for i, (word, token) in enumerate(content):
         if not token:
             continue
         for gram in ((token,), (token, content[i + 1][1]) if i + 1 < len(content) else ()):
-            if not gram or "" in gram:
-                continue
+            if not gram or "" in gram or (len(gram) == 2 and gram[0] == gram[1]):
+                continue  # the title repeated (TITLE_WEIGHT) makes no pair of a word with itself
             counts[gram] += 1
             shown = (
                 word.lower() if len(gram) == 1 else f"{word.lower()} {content[i + 1][0].lower()}"

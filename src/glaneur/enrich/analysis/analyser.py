@@ -29,7 +29,7 @@ from .verbs import is_speech_verb
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-VERSION = 1  # raise it when the analyser changes: posts are analysed again in the background
+VERSION = 2  # raise it when the analyser changes: posts are analysed again in the background
 
 # Words before a passage in marks that make it a name, not speech: « le programme « X » ».
 NAMING = re.compile(
@@ -55,6 +55,7 @@ class FoundQuote:
 class Result:
     actors: list[Person] = field(default_factory=list)
     quotes: list[FoundQuote] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)  # nouns, proper nouns, adjectives
     version: int = VERSION
 
     def actor(self, key: str | None) -> Person | None:
@@ -131,7 +132,24 @@ def analyse(fields: Sequence[tuple[str, str]]) -> Result:
                 FoundQuote(name, span.start, span.end, span.content(text), speaker, found.how)
             )
     result.actors = sorted(post.people.values(), key=lambda p: -p.mentions)
+    result.keywords = _keywords(docs)
     return result
+
+
+KEYWORD_TAGS = frozenset({"NOUN", "PROPN", "ADJ"})
+MAX_KEYWORDS = 400
+
+
+def _keywords(docs: Sequence[Doc]) -> list[str]:
+    """The words the model tagged as nouns, proper nouns or adjectives: what a tag may be
+    made of (the edit page's tag suggestions leave out verbs and adverbs with them)."""
+    found = {
+        token.text.lower()
+        for doc in docs
+        for token in doc
+        if token.pos_ in KEYWORD_TAGS and token.is_alpha and len(token.text) > 2
+    }
+    return sorted(found)[:MAX_KEYWORDS]
 
 
 EXPLICIT = {"after", "before", "incise", "selon", "colon"}
