@@ -94,7 +94,9 @@ def test_a_new_analyser_version_analyses_posts_again_in_the_background(
     assert job.run() == 1  # the post never analysed; the other is up to date
     assert job.run() == 0  # its task still waits: nothing enqueued twice
     DBTaskResult.objects.all().delete()
-    monkeypatch.setattr("glaneur.enrich.analysis.analyser.VERSION", 2)
+    from glaneur.enrich.analysis import analyser
+
+    monkeypatch.setattr("glaneur.enrich.analysis.analyser.VERSION", analyser.VERSION + 1)
     assert job.run() == 2
     task = DBTaskResult.objects.get(task_path="glaneur.enrich.tasks.analyse_posts")
     assert sorted(task.args_kwargs["args"][0]) == sorted([never.pk, analysed_post.pk])
