@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from glaneur.api.access import caller, paginate, visible_topic
-from glaneur.api.errors import ApiError, error_responses
-from glaneur.api.schemas import Input, Paging, Slug
 from glaneur.curation.models import Topic
+from glaneur.sources import opml, services
+from glaneur.sources.models import EngineSettings, Source
 
-from . import opml, services
-from .models import EngineSettings, Source
+from .access import caller, paginate, visible_topic
+from .errors import ApiError, error_responses
+from .schemas import Input, Paging, Slug
 
 router = Router(tags=["sources"])
 
