@@ -3,6 +3,8 @@ may (curators; visitors' suggestions on/off: owner and editors), duplicates refu
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -101,3 +103,14 @@ def test_engine_settings_are_cleaned_and_checked(topic: Topic) -> None:
             services.update_engine_settings(topic, topic.owner, **bad)
     engine.refresh_from_db()
     assert engine.max_age_days == 7 and engine.sort == "relevance"
+
+
+def test_new_engine_settings_rank_the_inbox_again_in_the_worker(
+    topic: Topic, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_engine_settings(topic, topic.owner, keywords="apprentissage")
+    [task] = DBTaskResult.objects.filter(task_path__endswith="rescore_topic")
+    assert task.args_kwargs["args"] == [topic.pk]

@@ -219,6 +219,10 @@ def update_engine_settings(topic: Topic, by: AnyUser, **fields: Any) -> EngineSe
             value = float(value)
         setattr(engine, name, value)
     engine.save()
+    # The open candidates are ranked again with the new keywords and filters (worker).
+    from .ranking_tasks import rescore_topic
+
+    transaction.on_commit(lambda: rescore_topic.enqueue(topic.pk))
     return engine
 
 
