@@ -361,6 +361,8 @@ GLANEUR_FETCH_MAX_REDIRECTS = int(os.environ.get("GLANEUR_FETCH_MAX_REDIRECTS", 
 # host (sources.polling).
 GLANEUR_POLL_THREADS = int(os.environ.get("GLANEUR_POLL_THREADS", "8"))
 GLANEUR_POLL_PER_HOST = int(os.environ.get("GLANEUR_POLL_PER_HOST", "2"))
+# "Poll now" (page, API, CLI) requests per topic and hour.
+GLANEUR_POLL_NOW_RATE = int(os.environ.get("GLANEUR_POLL_NOW_RATE", "30"))
 # ActivityPub: the inboxes one delivery task POSTs to at once (federation).
 GLANEUR_FEDERATION_SENDERS = int(os.environ.get("GLANEUR_FEDERATION_SENDERS", "8"))
 GLANEUR_USER_AGENT = os.environ.get(

@@ -156,7 +156,7 @@ def poll_now(topic: Topic, by: AnyUser, source_ids: Sequence[int] | None = None)
     ids = list(sources.order_by("pk").values_list("pk", flat=True))
     if not ids:
         return []
-    limit = int(getattr(settings, "GLANEUR_POLL_NOW_RATE", 30))
+    limit = settings.GLANEUR_POLL_NOW_RATE
     if not ratelimit.consume("poll-now", str(topic.pk), limit=limit, per=3600):
         raise RateLimited(_("Sources were polled many times this hour; please try later."))
     polling.poll_soon(ids)
