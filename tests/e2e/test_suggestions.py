@@ -118,8 +118,15 @@ def test_a_visitor_suggests_the_curator_refuses_with_a_reason(
     card = page.locator("article.candidate").first
     expect(card).to_contain_text("Suggéré par Camille (visiteur)")
     expect(card).to_contain_text("Un tiers-lieu à Melle")
+    page.wait_for_load_state("load")  # the keys' script (deferred) is in place
     page.evaluate("window.__noReload = true")
-    page.keyboard.press("j")  # the first suggestion takes the focus
+    # The first suggestion takes the focus (the only one: pressing again keeps it there, in
+    # case the key came before the script listened).
+    for _ in range(50):
+        page.keyboard.press("j")
+        if card.evaluate("element => element === document.activeElement"):
+            break
+        page.wait_for_timeout(100)
     expect(card).to_be_focused()
     card.get_by_label("Motif (montré à qui l’a suggéré)").fill("Hors de notre territoire.")
     card.get_by_role("button", name="Refuser").click()
