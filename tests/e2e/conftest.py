@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -90,3 +91,16 @@ def log_in(page: Any, live_server: Any) -> Callable[[Any], None]:
         )
 
     return log_in
+
+
+@pytest.fixture
+def worker() -> Iterator[None]:
+    """The real database task worker (every queue), in a thread of the test process."""
+    from tests.processes import task_loop
+
+    runner = task_loop("e2e", batch=False, interval=0.1)
+    thread = threading.Thread(target=runner.run, daemon=True)
+    thread.start()
+    yield
+    runner.running = False
+    thread.join(timeout=10)

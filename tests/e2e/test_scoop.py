@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +12,6 @@ from playwright.sync_api import expect
 from glaneur.curation.models import Post
 from tests.factories import make_topic, make_user
 from tests.ingest.fixture_server import FixtureServer
-from tests.processes import task_loop
 
 ARTICLE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
 <title>Mission locale : un forum de l’alternance à Niort | Le Courrier</title>
@@ -39,17 +37,6 @@ def source(settings: Any) -> Iterator[FixtureServer]:
         )
         settings.GLANEUR_FETCH_ALLOW = [server.netloc]
         yield server
-
-
-@pytest.fixture
-def worker() -> Iterator[None]:
-    """The real database task worker, in a thread of the test process."""
-    runner = task_loop("e2e", batch=False, interval=0.1)
-    thread = threading.Thread(target=runner.run, daemon=True)
-    thread.start()
-    yield
-    runner.running = False
-    thread.join(timeout=10)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,7 +5,6 @@ curator refuses it with a reason, and the visitor reads that reason."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +15,6 @@ from glaneur.curation.models import Post
 from glaneur.sources.models import Source, Suggestion
 from tests.factories import make_topic, make_user
 from tests.ingest.fixture_server import FixtureServer
-from tests.processes import task_loop
 
 FEED = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Le Courrier de l'emploi</title><link>{base}/</link>
@@ -45,17 +43,6 @@ def site(settings: Any) -> Iterator[FixtureServer]:
         server.add_route("/forum.html", 200, ARTICLE.encode(), {"Content-Type": "text/html"})
         settings.GLANEUR_FETCH_ALLOW = [server.netloc]
         yield server
-
-
-@pytest.fixture
-def worker() -> Iterator[None]:
-    """The real database task worker (every queue, polling included), in a thread."""
-    runner = task_loop("e2e", batch=False, interval=0.1)
-    thread = threading.Thread(target=runner.run, daemon=True)
-    thread.start()
-    yield
-    runner.running = False
-    thread.join(timeout=10)
 
 
 @pytest.mark.django_db(transaction=True)
