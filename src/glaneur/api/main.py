@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING
 from ninja import NinjaAPI
 
 from glaneur.enrich.api import router as actors_router
-from glaneur.sources.api_suggestions import router as suggestions_router
 from glaneur.territories.api import router as places_router
 
 from .auth import OPTIONAL, REQUIRED
@@ -14,6 +13,7 @@ from .docs import ServerRenderedDocs
 from .errors import install_error_handlers
 from .posts import router as posts_router
 from .sources import router as sources_router
+from .suggestions import router as suggestions_router
 from .topics import router as topics_router
 
 if TYPE_CHECKING:

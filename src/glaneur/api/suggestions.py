@@ -1,5 +1,5 @@
-"""The curation inbox in the REST API: ranked suggestions, scoop, discard. Registered by the
-api app (``api.main``), which gives it its authentication chain."""
+"""The curation inbox in the REST API: ranked suggestions, scoop, discard. Its router is
+registered in ``api.main`` with the authentication chain."""
 
 from __future__ import annotations
 
@@ -11,22 +11,13 @@ from ninja import Query, Router, Schema, Status
 
 from glaneur.curation import access
 from glaneur.curation.models import Topic
+from glaneur.sources import inbox, queries
+from glaneur.sources.models import Candidate
 
-from . import inbox, queries
-from .models import Candidate
+from .access import caller, visible_topic
+from .errors import error_responses
 
 router = Router(tags=["suggestions"])
-
-
-class Problem(Schema):
-    """An error, as every endpoint of the API answers it."""
-
-    detail: str
-    code: str
-
-
-def errors(*statuses: int) -> dict[int, type[Problem]]:
-    return dict.fromkeys(statuses, Problem)
 
 
 class SourceRef(Schema):
@@ -79,17 +70,10 @@ class DiscardIn(Schema):
     reason: str = ""  # shown to the visitor who suggested it
 
 
-def _caller(request: HttpRequest) -> Any:
-    user: Any = getattr(request, "auth", None)
-    return user if user is not None else request.user
-
-
 def _topic(request: HttpRequest, slug: str) -> Topic:
     """The topic, if the caller curates it (404 for who may not even see it)."""
-    topic = Topic.objects.filter(slug=slug).first()
-    if topic is None or not access.can_view_topic(_caller(request), topic):
-        raise Http404
-    access.check_can_curate(_caller(request), topic)
+    topic = visible_topic(request, slug)
+    access.check_can_curate(caller(request), topic)
     return topic
 
 
@@ -130,7 +114,8 @@ def _out(candidate: Candidate) -> dict[str, Any]:
 
 
 @router.get(
-    "/topics/{slug}/suggestions", response={200: SuggestionList, **errors(401, 403, 404, 422)}
+    "/topics/{slug}/suggestions",
+    response={200: SuggestionList, **error_responses(401, 403, 404, 422)},
 )
 def list_suggestions(
     request: HttpRequest, slug: str, filters: Query[ListFilters]
@@ -156,7 +141,7 @@ def list_suggestions(
 
 @router.post(
     "/topics/{slug}/suggestions/{suggestion_id}/scoop",
-    response={201: ScoopOut, **errors(400, 401, 403, 404, 409, 422)},
+    response={201: ScoopOut, **error_responses(400, 401, 403, 404, 409, 422)},
 )
 def scoop_suggestion(
     request: HttpRequest, slug: str, suggestion_id: int, data: ScoopIn
@@ -165,7 +150,7 @@ def scoop_suggestion(
     ``publish``); the page is read in the background."""
     candidate = _candidate(request, slug, suggestion_id)
     post = inbox.scoop(
-        candidate, by=_caller(request), insight=data.insight, tags=data.tags, publish=data.publish
+        candidate, by=caller(request), insight=data.insight, tags=data.tags, publish=data.publish
     )
     return Status(
         201,
@@ -179,12 +164,12 @@ def scoop_suggestion(
 
 @router.post(
     "/topics/{slug}/suggestions/{suggestion_id}/discard",
-    response={204: None, **errors(400, 401, 403, 404, 422)},
+    response={204: None, **error_responses(400, 401, 403, 404, 422)},
 )
 def discard_suggestion(
     request: HttpRequest, slug: str, suggestion_id: int, data: DiscardIn
 ) -> Status[None]:
     """Discard a suggestion (a visitor's is refused with ``reason``, which they see)."""
     candidate = _candidate(request, slug, suggestion_id)
-    inbox.discard(candidate, by=_caller(request), reason=data.reason)
+    inbox.discard(candidate, by=caller(request), reason=data.reason)
     return Status(204, None)
