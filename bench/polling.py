@@ -6,14 +6,15 @@ Fills a fresh SQLite database (a temporary folder) unless --database-url is give
 the feed server (tests/sources/feedserver.py) in a process of its own; then runs what the
 worker's polling lane runs (``polling.poll_due``: GLANEUR_POLL_THREADS sources at once, at
 most GLANEUR_POLL_PER_HOST per host) twice: a cold round (every feed read, every item
-handed to ``candidates.take``) and a warm round (every source due again; all 304). Prints:
+handed to ``candidates.take``), then the topic rescores the round enqueued (the
+polling lane runs them after it), and a warm round (every source due again; all 304). Prints:
 
-- the time of each round, and candidates per second of the cold one;
+- the time of each round, and candidates per second of the cold one; the rescores' time;
 - the most requests any host served at once (counted by the servers);
 - this process's peak RSS (it is the worker here: Django, the polling threads, the parser).
 
     .venv/bin/python bench/polling.py [--sources 1000] [--items 20] [--hosts 10]
-                                      [--per-topic 100] [--threads 8] [--per-host 2]
+                                      [--per-topic 100] [--threads 16] [--per-host 2]
                                       [--latency 0] [--database-url URL]
 """
 
@@ -43,7 +44,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=20)
     parser.add_argument("--hosts", type=int, default=10)
     parser.add_argument("--per-topic", type=int, default=100)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--per-host", type=int, default=2)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per feed answer")
     parser.add_argument(
@@ -130,6 +131,17 @@ def run(args: Any, data_dir: Path, hosts: list[str]) -> None:
         f"cold round: {cold_time:.1f} s; {_states(cold)}; {made} candidates, "
         f"{made / cold_time:.0f} candidates/s"
     )
+
+    # The rescores the round enqueued (one per topic whose pool grew by a quarter or more),
+    # run as the worker's polling lane runs them after the round.
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(status="READY", task_path__endswith="rescore_topic")
+    rescores = waiting.count()
+    started = time.perf_counter()
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0,
+                 queue_name="polling")  # fmt: skip
+    print(f"then {rescores} topic rescores: {time.perf_counter() - started:.1f} s")
 
     Source.objects.update(next_poll_at=timezone.now())
     started = time.perf_counter()

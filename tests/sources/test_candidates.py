@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.posts import url_key
@@ -22,6 +24,7 @@ from glaneur.search import stories
 from glaneur.sources import candidates, ranking
 from glaneur.sources.items import Item
 from glaneur.sources.models import Candidate, EngineSettings, Source
+from glaneur.sources.ranking_tasks import rescore_soon
 from tests.factories import make_topic
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +101,51 @@ def test_simhash_threshold_separates_same_stories_from_different_ones() -> None:
     assert max(same) <= stories.THRESHOLD < min(different)
     assert stories.signature("", "") == 0
     assert -(2**63) <= signature[items[0]["url"]] < 2**63
+
+
+def test_signatures_at_once_find_what_same_story_finds_one_by_one() -> None:
+    rows = load("items.json") + load("rewrites.json")
+    signed = [stories.signature(row["title"], row["summary"]) for row in rows]
+    signed.insert(3, 0)  # a text without words: never the same as anything
+    told = stories.Signatures(signed[:20])
+    for position, signature in enumerate(signed):
+        expected = next(
+            (n for n, other in enumerate(signed[:20]) if stories.same_story(signature, other)),
+            -1,
+        )
+        assert told.first_same(signature) == expected, position
+    assert told.first_same(0) == -1
+    # The newest first: a pushed story is found before an older one of the same story.
+    told.push(signed[25])
+    assert told.first_same(signed[25]) == 0
+    assert len(told) == 21
+    assert stories.Signatures([]).first_same(signed[0]) == -1
+    # Signed 64-bit values, as the database stores them, compare as their bits.
+    negative = next(value for value in signed if value < 0)
+    assert stories.Signatures([negative]).first_same(negative ^ 0b111) == 0
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection
+def test_a_growing_pool_enqueues_one_rescore_for_all_its_growth() -> None:
+    topic = make_topic(title="Emploi et formation")
+    items = [
+        Item(url=f"https://n{n}.example.org/story", title=f"{row['title']}", summary=row["summary"])
+        for n, row in enumerate(load("items.json"))
+    ]
+    source = feed(topic)
+    for start in range(0, len(items), 5):
+        candidates.take(source, items[start : start + 5])
+    assert Candidate.objects.filter(topic=topic).count() > 30
+    waiting = DBTaskResult.objects.filter(task_path__endswith="rescore_topic", status="READY")
+    assert [row.args_kwargs["args"] for row in waiting] == [[topic.pk]]
+    call_command(
+        "db_worker", batch=True, startup_delay=False, reload=False, queue_name="*", verbosity=0
+    )
+    # Once it ran, the next growth enqueues again, once.
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+    assert rescore_soon(topic.pk) is True
+    assert rescore_soon(topic.pk) is False
+    assert rescore_soon(make_topic(title="Autre").pk) is True
 
 
 def test_a_whole_article_in_a_summary_is_read_to_a_bound() -> None:

@@ -126,6 +126,12 @@ def test_feedback_on_a_large_inbox_rescores_it_in_the_worker(
     topic = make_topic(title="Emploi et formation")
     source = Source.objects.create(topic=topic, url="https://example.org/feed.xml")
     candidates.take(source, as_items(fixture_items()))
+    # The pool grew from nothing: the take enqueued one rescore; the worker runs it.
+    assert DBTaskResult.objects.filter(task_path__endswith="rescore_topic").count() == 1
+    call_command(
+        "db_worker", batch=True, startup_delay=False, reload=False, queue_name="*", verbosity=0
+    )
+    DBTaskResult.objects.all().delete()
     monkeypatch.setattr(ranking, "INLINE_RESCORE", 10)
     rugby = Candidate.objects.get(topic=topic, url__contains="su-agen-recrute")
     others = Candidate.objects.filter(topic=topic).exclude(pk=rugby.pk)

@@ -30,6 +30,7 @@ from glaneur.search.analysis import is_stop_word, language_of, tokens
 from . import ranking
 from .items import Item
 from .models import Candidate, EngineSettings, Source
+from .ranking_tasks import rescore_soon
 
 # Candidates younger than this are compared with new items for near-duplicates.
 RECENT_DAYS = 60
@@ -205,37 +206,43 @@ def _take_for(topic: Topic, source: Source, items: Sequence[Item]) -> int:
     if not fresh:
         return 0
     current = ranking.profile(topic, engine)
-    recent: list[tuple[int | str, int | str | None, str, int]] = list(
+    published = stories.Signatures(current.signatures)
+    recent: list[tuple[int | str, int | str | None, str]] = []
+    signatures: list[int] = []
+    for row_pk, row_group, row_status, simhash in (
         Candidate.objects.filter(topic=topic, found_at__gte=now_ - timedelta(days=RECENT_DAYS))
         .exclude(simhash=0)
         .order_by("-pk")
         .values_list("pk", "group", "status", "simhash")[:RECENT_LIMIT]
-    )
+    ):
+        recent.append((row_pk, row_group, row_status))
+        signatures.append(simhash)
+    told = stories.Signatures(signatures)
     # Each new story: a leader (group None) or a member of an earlier story's group, given
     # as a candidate id or, for a story first seen in this batch, as its URL key.
     rows: list[tuple[Candidate, int | str | None]] = []
     for key, item in fresh.items():
         signature = stories.signature(item.title, item.summary, current.language)
-        if any(stories.same_story(signature, story) for story in current.signatures):
+        if published.first_same(signature) >= 0:
             continue  # a story the topic already published, under another URL
         leader: int | str | None = None
-        decided = False
-        for pk, group, status, other in recent:
-            if stories.same_story(signature, other):
-                leader = group or pk
-                decided = status not in OPEN
-                break
-        if decided:
-            continue  # scooped or discarded already under another URL
+        if (found := told.first_same(signature)) >= 0:
+            pk, group, status = recent[found]
+            if status not in OPEN:
+                continue  # scooped or discarded already under another URL
+            leader = group or pk
         scored = ranking.score(current, item.title, item.summary, item.published, now=now_)
         if engine.min_score and scored.score < engine.min_score:
             continue  # below the topic's bar (taken again if the source lists it later)
         rows.append((_candidate(topic, key, item, signature, scored), leader))
-        recent.insert(0, (key, leader, Candidate.Status.NEW, signature))
+        recent.insert(0, (key, leader, Candidate.Status.NEW))
+        told.push(signature)
     made = _save(topic, source, rows)
     if made and ranking.pool_bucket(topic) != current.pool_bucket:
-        # The pool grew by a quarter: its word frequencies changed enough to rank again.
-        ranking.rescore(topic)
+        # The pool grew by a quarter: its word frequencies changed enough to rank again,
+        # in the worker's polling lane after this round (not inline: a cold round would
+        # rescore a growing inbox a dozen times).
+        rescore_soon(topic.pk)
     return made
 
 

@@ -341,6 +341,6 @@ def learn(candidate: Candidate, scooped: bool) -> None:
     if waiting <= INLINE_RESCORE:
         rescore(topic)
         return
-    from .ranking_tasks import rescore_topic
+    from .ranking_tasks import rescore_soon
 
-    transaction.on_commit(lambda: rescore_topic.enqueue(topic.pk))
+    transaction.on_commit(lambda: rescore_soon(topic.pk))

@@ -220,9 +220,9 @@ def update_engine_settings(topic: Topic, by: AnyUser, **fields: Any) -> EngineSe
         setattr(engine, name, value)
     engine.save()
     # The open candidates are ranked again with the new keywords and filters (worker).
-    from .ranking_tasks import rescore_topic
+    from .ranking_tasks import rescore_soon
 
-    transaction.on_commit(lambda: rescore_topic.enqueue(topic.pk))
+    transaction.on_commit(lambda: rescore_soon(topic.pk))
     return engine
 
 
