@@ -7,6 +7,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from glaneur.runtime.models import ScheduledJob
 from glaneur.sources.models import Candidate, Source
 from glaneur.sources.polling import PollOutcome, poll_due, poll_soon, poll_source
 from glaneur.sources.tasks import poll_round
+from tests.factories import make_topic
 from tests.processes import child_env, glaneur_process, task_loop
 from tests.sources.feedserver import FeedServer
 
@@ -63,6 +65,32 @@ def test_never_more_than_n_requests_at_once_per_host(topic: Any, settings: Any) 
         # Both hosts at their limit, never above it.
         assert (one.max_in_flight, two.max_in_flight) == (2, 2)
     assert Candidate.objects.count() == 32
+
+
+def test_two_worker_processes_share_the_per_host_limit(
+    topic: Any, settings: Any, tmp_path: Path
+) -> None:
+    other = make_topic(title="Une autre veille")
+    with FeedServer("127.0.0.1", delay=0.4) as server:
+        settings.GLANEUR_FETCH_ALLOW = [server.netloc]
+        for polled in (topic, other):
+            Source.objects.bulk_create(
+                Source(topic=polled, url=server.url(f"/rss2/{polled.slug}-{n}.xml?n=2"))
+                for n in range(4)
+            )
+        env = child_env(
+            GLANEUR_POLL_PER_HOST="1", GLANEUR_POLL_THREADS="4", GLANEUR_POLL_LOCK_DIR=str(tmp_path)
+        )
+        # Two processes (two workers), four threads each, one host: one request at a time.
+        runs = [
+            glaneur_process("poll", "--topic", polled.slug, env=env) for polled in (topic, other)
+        ]
+        for run in runs:
+            assert run.wait(120) == 0, run.stderr.read1().decode()  # type: ignore[union-attr]
+        assert server.max_in_flight == 1
+        assert server.count(f"/rss2/{other.slug}-3.xml") == 1
+    assert Candidate.objects.filter(topic=other).count() == 8
+    assert Candidate.objects.filter(topic=topic).count() == 8
 
 
 def test_two_pollers_never_poll_one_source_at_once(topic: Any, feed_server: FeedServer) -> None:

@@ -362,6 +362,8 @@ GLANEUR_FETCH_MAX_REDIRECTS = int(os.environ.get("GLANEUR_FETCH_MAX_REDIRECTS", 
 # and 8 threads left a warm round of 1,000 such feeds at 14 s (bench/polling.py).
 GLANEUR_POLL_THREADS = int(os.environ.get("GLANEUR_POLL_THREADS", "16"))
 GLANEUR_POLL_PER_HOST = int(os.environ.get("GLANEUR_POLL_PER_HOST", "2"))
+# Where the worker processes of one machine count their requests per host (lock files).
+GLANEUR_POLL_LOCK_DIR = os.environ.get("GLANEUR_POLL_LOCK_DIR", str(DATA_DIR / "polling-hosts"))
 # "Poll now" (page, API, CLI) requests per topic and hour.
 GLANEUR_POLL_NOW_RATE = int(os.environ.get("GLANEUR_POLL_NOW_RATE", "30"))
 # ActivityPub: the inboxes one delivery task POSTs to at once (federation).

@@ -8,14 +8,18 @@ a round polls GLANEUR_POLL_THREADS sources at once."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import hashlib
 import logging
 import queue
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import zip_longest
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -53,8 +57,11 @@ class PollOutcome:
 
 
 class _HostSlots:
-    """At most ``GLANEUR_POLL_PER_HOST`` requests at once to one host from this worker
-    process (several workers each keep their own count)."""
+    """At most ``GLANEUR_POLL_PER_HOST`` requests at once to one host from all the worker
+    processes of this machine: slot *i* of a host is a lock file under
+    ``GLANEUR_POLL_LOCK_DIR``, held with ``flock`` while a request runs, so the kernel frees
+    the slots of a worker killed mid-request; the threads of one process queue on a
+    semaphore first, to spare the files. (Workers on other machines keep their own count.)"""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -63,11 +70,35 @@ class _HostSlots:
     @contextlib.contextmanager
     def hold(self, url: str) -> Iterator[None]:
         limit = max(1, settings.GLANEUR_POLL_PER_HOST)
-        key = (_host(url), limit)
+        host = _host(url)
         with self._lock:
-            slot = self._slots.setdefault(key, threading.BoundedSemaphore(limit))
-        with slot:
+            slot = self._slots.setdefault((host, limit), threading.BoundedSemaphore(limit))
+        with slot, self._file_slot(host, limit):
             yield
+
+    @contextlib.contextmanager
+    def _file_slot(self, host: str, limit: int) -> Iterator[None]:
+        folder = Path(settings.GLANEUR_POLL_LOCK_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = hashlib.blake2b(host.encode(), digest_size=10).hexdigest()
+        delay = 0.01
+        while True:
+            for number in range(limit):
+                handle = open(folder / f"{stem}-{number}.lock", "a+b")  # noqa: SIM115
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    handle.close()
+                    continue
+                try:
+                    yield
+                finally:
+                    handle.close()  # closing the file releases its lock
+                return
+            # Every slot is held by another process: its request ends within the fetch
+            # timeout, so this wait is bounded too.
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
 
 
 _slots = _HostSlots()
