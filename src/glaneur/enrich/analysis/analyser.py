@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import nlp as pipeline
 from .attribution import Attributor
@@ -104,7 +104,7 @@ def analyse(fields: Sequence[tuple[str, str]]) -> Result:
     for (name, text), doc in zip(texts, docs, strict=True):
         spans = find_spans(text)
         per = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"]
-        nouns = frozenset(t.idx for t in doc if t.pos_ == "NOUN")
+        nouns = frozenset(_offsets(doc, NOUN_TAGS))
         mentions = person_runs(text, per, _context_offsets(text), nouns)
         for mention in mentions:
             role = role_after(text, mention.end, nouns) or role_before(text, mention.start, nouns)
@@ -137,18 +137,42 @@ def analyse(fields: Sequence[tuple[str, str]]) -> Result:
 
 
 KEYWORD_TAGS = frozenset({"NOUN", "PROPN", "ADJ"})
+NOUN_TAGS = frozenset({"NOUN"})
 MAX_KEYWORDS = 400
+
+
+def _tokens(doc: Doc) -> Any:
+    """(part of speech, start, length, is a word) of each token, read at once: iterating a
+    Doc makes a Python object per token, which cost as much as the ruler."""
+    from spacy.attrs import IDX, IS_ALPHA, LENGTH, POS
+
+    return doc.to_array([POS, IDX, LENGTH, IS_ALPHA])
+
+
+def _offsets(doc: Doc, tags: frozenset[str]) -> list[int]:
+    """Where the tokens of these parts of speech start."""
+    wanted = _pos_ids(tags)
+    return [idx for pos, idx, _length, _alpha in _tokens(doc).tolist() if pos in wanted]
+
+
+def _pos_ids(tags: frozenset[str]) -> frozenset[int]:
+    from spacy.symbols import IDS
+
+    return frozenset(IDS[tag] for tag in tags)
 
 
 def _keywords(docs: Sequence[Doc]) -> list[str]:
     """The words the model tagged as nouns, proper nouns or adjectives: what a tag may be
     made of (the edit page's tag suggestions leave out verbs and adverbs with them)."""
-    found = {
-        token.text.lower()
-        for doc in docs
-        for token in doc
-        if token.pos_ in KEYWORD_TAGS and token.is_alpha and len(token.text) > 2
-    }
+    wanted = _pos_ids(KEYWORD_TAGS)
+    found: set[str] = set()
+    for doc in docs:
+        text = doc.text  # Doc.text joins the tokens again at each call
+        found.update(
+            text[idx : idx + length].lower()
+            for pos, idx, length, alpha in _tokens(doc).tolist()
+            if pos in wanted and alpha and length > 2
+        )
     return sorted(found)[:MAX_KEYWORDS]
 
 
