@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("glaneur.audience.urls")),
     path("", include("glaneur.federation.urls")),
     path("", include("glaneur.sources.urls")),
+    path("", include("glaneur.organisations.urls")),
     # One namespace for a topic's pages: curators' (curation) then readers' (reading).
     path("", include((curation_urls.urlpatterns + reading_urls.urlpatterns, "curation"))),
 ]

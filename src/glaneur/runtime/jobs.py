@@ -75,6 +75,12 @@ def _enqueue_polling_round() -> bool:
     return enqueue_round()
 
 
+def _enqueue_domain_checks() -> int:
+    from glaneur.organisations.services import enqueue_due_verifications
+
+    return enqueue_due_verifications()
+
+
 def jobs() -> list[Job]:
     """The periodic jobs, read when the scheduler starts (the lease comes from settings)."""
     lease = settings.GLANEUR_WORKER_LEASE
@@ -97,4 +103,7 @@ def jobs() -> list[Job]:
         Job("enrich-stale-posts", timedelta(minutes=10), _enqueue_stale_analyses),
         # sources: due sources are polled by a round on the polling queue (one waiting at most).
         Job("sources-poll-round", timedelta(minutes=1), _enqueue_polling_round),
+        # organisations: custom domains' TXT records, verified ones daily, pending ones hourly
+        # (DNS queries in a task: a server may take seconds to answer).
+        Job("organisations-verify-domains", timedelta(minutes=10), _enqueue_domain_checks),
     ]

@@ -90,11 +90,15 @@ INSTALLED_APPS = [
     "glaneur.enrich",
     "glaneur.federation",
     "glaneur.sources",
+    "glaneur.organisations",
     "glaneur.api",
     "glaneur.runtime",
 ]
 
 MIDDLEWARE = [
+    # First: decides from the Host header whether the request is for this site, for a
+    # verified custom domain of an organisation (its pages), or refused (400).
+    "glaneur.organisations.middleware.HostRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -368,6 +372,16 @@ GLANEUR_POLL_LOCK_DIR = os.environ.get("GLANEUR_POLL_LOCK_DIR", str(DATA_DIR / "
 GLANEUR_POLL_NOW_RATE = int(os.environ.get("GLANEUR_POLL_NOW_RATE", "30"))
 # ActivityPub: the inboxes one delivery task POSTs to at once (federation).
 GLANEUR_FEDERATION_SENDERS = int(os.environ.get("GLANEUR_FEDERATION_SENDERS", "8"))
+# Custom domains (organisations): the DNS servers that verify their TXT records ("ip" or
+# "ip:port", comma-separated; empty: the system's), how long a check may take (s), the
+# consecutive failed re-checks that disable a verified domain, and how long a process keeps
+# its set of verified hosts (s). GLANEUR_DOMAIN_CHECK_TOKEN, if set, is required by the
+# reverse proxy's "ask" endpoint (/_glaneur/domain-check?domain=…&token=…).
+GLANEUR_DNS_NAMESERVERS = env_list("GLANEUR_DNS_NAMESERVERS")
+GLANEUR_DNS_TIMEOUT = float(os.environ.get("GLANEUR_DNS_TIMEOUT", "5"))
+GLANEUR_DOMAIN_MAX_FAILURES = int(os.environ.get("GLANEUR_DOMAIN_MAX_FAILURES", "2"))
+GLANEUR_DOMAIN_CACHE_SECONDS = float(os.environ.get("GLANEUR_DOMAIN_CACHE_SECONDS", "30"))
+GLANEUR_DOMAIN_CHECK_TOKEN = os.environ.get("GLANEUR_DOMAIN_CHECK_TOKEN", "")
 GLANEUR_USER_AGENT = os.environ.get(
     "GLANEUR_USER_AGENT", "Glaneur/0.1 (+https://github.com/glaneur; content curation)"
 )

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, OrganisationMember
+
+
+class BrandingForm(forms.ModelForm[Organisation]):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "description",
+            "logo_url",
+            "primary_colour",
+            "accent_colour",
+            "footer_text",
+        ]
+        widgets = {
+            "primary_colour": forms.TextInput(attrs={"pattern": "#[0-9a-fA-F]{6}"}),
+            "accent_colour": forms.TextInput(attrs={"pattern": "#[0-9a-fA-F]{6}"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "footer_text": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(label=_("Username or e-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=OrganisationMember.Role.choices)
+
+
+class DomainForm(forms.Form):
+    host = forms.CharField(
+        label=_("Domain"), max_length=253, help_text=_("e.g. veille.example.org")
+    )
