@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from glaneur.curation.models import Post, Topic
+from glaneur.curation.models import Membership, Post, Topic
 from glaneur.enrich import corrections, services
 from glaneur.enrich.models import Actor, Correction, Mention, Quote
 from tests.enrich.conftest import post_with
-from tests.factories import make_user
+from tests.factories import make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +83,39 @@ def test_merged_actors_stay_merged_in_the_next_analyses(two: Post, topic: Topic)
     assert Quote.objects.get(post=third).speaker == paul
     assert Quote.objects.get(post=other).speaker == paul
     assert Correction.objects.filter(kind=Correction.Kind.MERGE).count() == 1
+
+
+def test_a_merge_holds_only_in_the_topic_when_others_name_them_too(two: Post, topic: Topic) -> None:
+    other = post_with(topic, "« Le club compte désormais quatre-vingts membres », dit Pol Girard.")
+    again(other)
+    elsewhere = make_topic(title="Une veille voisine", owner=make_user("voisine"))
+    theirs = post_with(elsewhere, "« Nous visons cent membres », précise Pol Girard, président.")
+    again(theirs)
+    pol = Mention.objects.get(post=other, actor__kind="PER").actor
+    paul = Actor.objects.get(name="Paul Girard")
+    assert Mention.objects.get(post=theirs, actor__kind="PER").actor == pol
+    # The curator of one topic merges them: in their topic only, since the other topic's
+    # curator may know two people.
+    corrections.merge_actors(pol, paul, topic=topic, by=topic.owner)
+    assert Quote.objects.get(post=other).speaker == paul
+    assert Quote.objects.get(post=theirs).speaker == pol
+    again(other)
+    again(theirs)
+    assert Quote.objects.get(post=other).speaker == paul
+    assert Quote.objects.get(post=theirs).speaker == pol
+    assert Actor.objects.filter(pk=pol.pk).exists()
+    # A curator of both topics merges them everywhere: the name joins for every analysis.
+    Membership.objects.create(user=topic.owner, topic=elsewhere, role=Membership.Role.EDITOR)
+    again(post_with(elsewhere, TWO))  # Paul Girard named there too
+    corrections.merge_actors(pol, paul, topic=elsewhere, by=topic.owner)
+    assert Quote.objects.get(post=theirs).speaker == paul
+    assert not Actor.objects.filter(pk=pol.pk).exists()
+    fourth = post_with(
+        make_topic(title="Troisième veille"),
+        "« Nous serons cent membres au printemps », dit Pol Girard.",
+    )
+    again(fourth)
+    assert Quote.objects.get(post=fourth).speaker == paul
 
 
 def test_who_may_not_edit_the_post_may_not_correct_it(two: Post, **_: Any) -> None:

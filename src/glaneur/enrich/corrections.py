@@ -3,7 +3,9 @@ from a post, split an actor (a namesake), merge two actors.
 
 Each is recorded (``Correction``) and applied at once; ``services.store`` applies the
 post's corrections again after every analysis, and a merge moves the merged actor's keys
-(``ActorAlias``) to the actor it joined, so the next analyses of any post find it there.
+(``ActorAlias``) to the actor it joined, so the next analyses of any post find it there —
+or, when the curator does not curate every topic naming them, only the topic's posts
+(``services.topic_merges``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from glaneur.curation.access import authenticated, check_can_curate, check_can_edit_post
+from glaneur.curation.access import (
+    authenticated,
+    can_curate,
+    check_can_curate,
+    check_can_edit_post,
+)
 from glaneur.curation.models import Post, Topic
 
 from .analysis.text import name_key
@@ -124,8 +131,10 @@ def split_actor(post: Post, actor: Actor, name: str, *, by: AnyUser) -> Actor:
 @transaction.atomic
 def merge_actors(source: Actor, into: Actor, *, topic: Topic, by: AnyUser) -> Actor:
     """``source`` and ``into`` are one: the source's names, mentions and quotes join
-    ``into`` (everywhere), and its names stay merged for the next analyses. The curator
-    must curate ``topic``, where both are named."""
+    ``into``, and its names stay merged for the next analyses. The curator must curate
+    ``topic``, where both are named. The merge holds everywhere when the curator curates
+    every topic that names either; otherwise only in ``topic`` (another topic's curators
+    may know them as two people)."""
     check_can_curate(by, topic)
     if source.pk == into.pk:
         raise ValidationError(_("An actor cannot be merged with itself."))
@@ -140,8 +149,17 @@ def merge_actors(source: Actor, into: Actor, *, topic: Topic, by: AnyUser) -> Ac
         target_name=into.name,
         by=authenticated(by),
     )
-    ActorAlias.objects.filter(actor=source).update(actor=into)
-    for mention in Mention.objects.filter(actor=source):
+    naming = Topic.objects.filter(
+        pk__in=Mention.objects.filter(actor__in=[source, into]).values("post__topic")
+    )
+    everywhere = all(can_curate(by, other) for other in naming)
+    if everywhere:
+        ActorAlias.objects.filter(actor=source).update(actor=into)
+    mentions = Mention.objects.filter(actor=source)
+    quotes = Quote.objects.filter(speaker=source)
+    if not everywhere:
+        mentions, quotes = mentions.filter(post__topic=topic), quotes.filter(post__topic=topic)
+    for mention in mentions:
         kept = Mention.objects.filter(post_id=mention.post_id, actor=into).first()
         if kept is None:
             mention.actor = into
@@ -153,6 +171,7 @@ def merge_actors(source: Actor, into: Actor, *, topic: Topic, by: AnyUser) -> Ac
                     role=mention.role, organisation=mention.organisation
                 )
             mention.delete()
-    Quote.objects.filter(speaker=source).update(speaker=into)
-    source.delete()
+    quotes.update(speaker=into)
+    if everywhere or not Mention.objects.filter(actor=source).exists():
+        source.delete()
     return into

@@ -156,12 +156,36 @@ def _free_slug(name: str) -> str:
     return slug
 
 
+def topic_merges(topic_id: int) -> dict[str, tuple[str, str]]:
+    """The topic's merges: the key of each name merged → (key, name) of the actor it
+    joined, chains followed. A post of the topic analysed again names the merged actor,
+    even where the merge did not hold in other topics (``corrections.merge_actors``)."""
+    joined: dict[str, tuple[str, str]] = {}
+    for subject, target, name in (
+        Correction.objects.filter(topic_id=topic_id, kind=Correction.Kind.MERGE)
+        .order_by("pk")
+        .values_list("subject", "target", "target_name")
+    ):
+        for key in subject.split(" | "):
+            if key and key != target:
+                joined[key] = (target, name)
+    resolved = {}
+    for key, (target, name) in joined.items():
+        seen = {key}
+        while target in joined and target not in seen:  # A into B, then B into C
+            seen.add(target)
+            target, name = joined[target]
+        resolved[key] = (target, name)
+    return resolved
+
+
 @transaction.atomic
 def store(post: Post, result: Result, *, digest: str) -> None:
     """Replace the post's mentions and quotes with ``result``, corrections applied."""
     corrections = list(Correction.objects.filter(post=post))
     dropped_actors = {c.subject for c in corrections if c.kind == Correction.Kind.DROP_ACTOR}
     split = {c.subject: c for c in corrections if c.kind == Correction.Kind.SPLIT}
+    merged = topic_merges(post.topic_id)
     Mention.objects.filter(post=post).delete()
     Quote.objects.filter(post=post).delete()
     actors: dict[str, Actor] = {}
@@ -171,6 +195,8 @@ def store(post: Post, result: Result, *, digest: str) -> None:
             continue
         if person.key in split:
             actor = actor_for(split[person.key].target, split[person.key].target_name, person.kind)
+        elif person.key in merged:
+            actor = actor_for(*merged[person.key], person.kind)
         else:
             actor = actor_for(person.key, person.name, person.kind)
         actors[person.key] = actor
