@@ -72,3 +72,19 @@ def make_posts(
             ]
         )
     return posts
+
+
+def make_organisation(admin: AbstractBaseUser | None = None, **extra: Any) -> Any:
+    """An organisation (its first administrator: ``admin``, if any)."""
+    from glaneur.organisations.services import create_organisation
+
+    n = next(_seq)
+    extra.setdefault("slug", f"org-{n}")
+    extra.setdefault("name", f"Organisation {n}")
+    return create_organisation(by=admin, **extra)
+
+
+def make_domain(organisation: Any, host: str, status: str = "verified") -> Any:
+    from glaneur.organisations.models import Domain
+
+    return Domain.objects.create(organisation=organisation, host=host, status=status)

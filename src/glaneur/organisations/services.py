@@ -39,6 +39,7 @@ BRANDING_FIELDS = (
 # verified ones once a day.
 PENDING_EVERY = timedelta(hours=1)
 VERIFIED_EVERY = timedelta(days=1)
+PENDING_FOR = timedelta(days=7)
 
 
 # Who may do what.
@@ -96,9 +97,15 @@ def update_branding(organisation: Organisation, *, by: AnyUser | None, **fields:
     unknown = set(fields) - set(BRANDING_FIELDS)
     if unknown:
         raise TypeError(f"not branding fields: {sorted(unknown)}")
+    before = {name: getattr(organisation, name) for name in fields}
     for name, value in fields.items():
         setattr(organisation, name, value)
-    organisation.full_clean()
+    try:
+        organisation.full_clean()
+    except ValidationError:
+        for name, value in before.items():  # the object stays as saved
+            setattr(organisation, name, value)
+        raise
     organisation.save(update_fields=list(fields))
 
 
@@ -248,11 +255,16 @@ def verify_domain(domain: Domain) -> Domain:
 
 
 def due_domain_ids() -> list[int]:
-    """Domains to check again: verified ones daily, pending ones hourly."""
+    """Domains to check again: verified ones daily, pending ones hourly (for a week)."""
     now = timezone.now()
-    due = Q(status=Domain.Status.VERIFIED, last_checked_at__lt=now - VERIFIED_EVERY) | Q(
-        status=Domain.Status.PENDING
-    ) & (Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=now - PENDING_EVERY))
+    verified = Q(status=Domain.Status.VERIFIED) & (
+        Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=now - VERIFIED_EVERY)
+    )
+    # A pending domain is tried for a week; then only "verify now" checks it again.
+    pending = Q(status=Domain.Status.PENDING, created_at__gte=now - PENDING_FOR) & (
+        Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=now - PENDING_EVERY)
+    )
+    due = verified | pending
     return list(Domain.objects.filter(due).values_list("pk", flat=True))
 
 
