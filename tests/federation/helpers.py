@@ -3,6 +3,8 @@ topic's actor document publishes."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import Client
 
 from glaneur.curation.models import Topic
@@ -10,9 +12,21 @@ from glaneur.federation.signatures import verify_request
 from tests.federation.remote import Received, RemoteServer
 
 
-def verify_delivery(client: Client, topic: Topic, remote: RemoteServer, got: Received) -> str:
-    actor = client.get(topic.get_absolute_url(), HTTP_ACCEPT="application/activity+json").json()
-    key = actor["publicKey"]
+def actor_document(client: Client, topic: Topic) -> dict[str, Any]:
+    response = client.get(topic.get_absolute_url(), HTTP_ACCEPT="application/activity+json")
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def verify_delivery(
+    client: Client,
+    topic: Topic,
+    remote: RemoteServer,
+    got: Received,
+    actor: dict[str, Any] | None = None,
+) -> str:
+    """``actor``: the document the remote fetched earlier (it keeps the key it had)."""
+    key = (actor or actor_document(client, topic))["publicKey"]
 
     def keys(key_id: str, refresh: bool) -> str:
         assert key_id == key["id"]

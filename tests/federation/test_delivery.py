@@ -15,10 +15,11 @@ from django_tasks_db.models import DBTaskResult
 
 from glaneur.curation.models import Post, Topic
 from glaneur.curation.services import create_post, delete_post, unpublish, update_post
+from glaneur.curation.topics import update_topic
 from glaneur.federation import services
-from glaneur.federation.models import Delivery, Follower, RemoteActor
+from glaneur.federation.models import Delivery, FederatedPost, Follower, RemoteActor
 from tests.factories import make_topic
-from tests.federation.helpers import verify_delivery
+from tests.federation.helpers import actor_document, verify_delivery
 from tests.federation.remote import RemoteServer
 
 pytestmark = pytest.mark.django_db
@@ -223,4 +224,35 @@ def test_a_topic_made_private_before_delivery_sends_nothing(
     Topic.objects.filter(pk=topic.pk).update(visibility=Topic.Visibility.PRIVATE)
     deliver_all()
     assert remote.received == []
+    assert not Delivery.objects.exists()
+
+
+def test_a_topic_no_longer_public_is_withdrawn_from_its_followers(
+    client: Client,
+    topic: Topic,
+    remote: RemoteServer,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    add_follower(topic, remote, "alice")
+    add_follower(topic, remote, "bob")
+    publish(topic, django_capture_on_commit_callbacks)
+    deliver_all()
+    publish(topic, django_capture_on_commit_callbacks, title="Pas encore parti")
+    known = actor_document(client, topic)  # the followers' server keeps the actor's key
+    with django_capture_on_commit_callbacks(execute=True):
+        update_topic(topic, by=topic.owner, visibility=Topic.Visibility.UNLISTED)
+    # One Delete of the actor itself per server, signed; the pending Create is dropped.
+    assert [d.activity["type"] for d in Delivery.objects.all()] == ["Delete"]
+    assert deliver_all() == [True]
+    got = remote.received[-1]
+    assert got.activity["type"] == "Delete"
+    assert got.activity["object"] == got.activity["actor"] == services.actor_id(topic)
+    assert verify_delivery(client, topic, remote, got, known).endswith("#main-key")
+    assert [r.activity["type"] for r in remote.received] == ["Create", "Delete"]
+    assert not Follower.objects.filter(topic=topic).exists()
+    assert not FederatedPost.objects.filter(topic=topic).exists()
+    # Public again: nothing is sent to the forgotten followers; a new follow starts afresh.
+    with django_capture_on_commit_callbacks(execute=True):
+        update_topic(topic, by=topic.owner, visibility=Topic.Visibility.PUBLIC)
+        update_topic(topic, by=topic.owner, title="Veille renommée")
     assert not Delivery.objects.exists()

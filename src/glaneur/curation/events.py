@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 posts_changed = Signal()
 posts_ready = Signal()
 posts_published = Signal()
+# A topic's visibility changed (``topic_id``, ``before``, ``after``), sent after the commit:
+# what was published beyond the site (the fediverse) may have to be withdrawn.
+topic_visibility_changed = Signal()
 
 PUBLISHED_BY = ("person", "scheduler", "scoop", "import", "rescoop")
 
@@ -60,6 +63,23 @@ def published(post_ids: Iterable[int], *, how: str) -> None:
     ids = sorted(set(post_ids))
     if ids:
         transaction.on_commit(lambda: _send(posts_published, ids, how=how))
+
+
+def visibility_changed(topic_id: int, before: str, after: str) -> None:
+    """The topic went from ``before`` to ``after`` (Topic.Visibility values)."""
+    if before == after:
+        return
+
+    def send() -> None:
+        for receiver, result in topic_visibility_changed.send_robust(
+            sender=Post, topic_id=topic_id, before=before, after=after
+        ):
+            if isinstance(result, Exception):
+                logger.error(
+                    "subscriber %r failed on topic %s", receiver, topic_id, exc_info=result
+                )
+
+    transaction.on_commit(send)
 
 
 _pending = threading.local()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from . import events
 from .access import OPEN_VISIBILITIES, check_can_manage, role_of
 from .models import Membership, Topic
 
@@ -60,6 +61,7 @@ def create_topic(
 def update_topic(topic: Topic, *, by: AnyUser, **fields: Any) -> Topic:
     check_can_manage(by, topic)
     was_visible_to_all = topic.visibility in OPEN_VISIBILITIES
+    visibility_before = topic.visibility
     for name in ("title", "description", "language", "visibility", "tag_vocabulary"):
         if name in fields:
             setattr(topic, name, fields[name])
@@ -72,6 +74,7 @@ def update_topic(topic: Topic, *, by: AnyUser, **fields: Any) -> Topic:
         Topic.objects.filter(posts__origin__topic=topic).update(
             content_changed_at=topic.content_changed_at
         )
+    events.visibility_changed(topic.pk, visibility_before, topic.visibility)
     return topic
 
 

@@ -15,3 +15,6 @@ class FederationConfig(AppConfig):
         # Create, an edit as an Update, a removal or unpublishing as a Delete.
         events.posts_published.connect(services.on_published, dispatch_uid="federation-pub")
         events.posts_changed.connect(services.on_changed, dispatch_uid="federation-changed")
+        events.topic_visibility_changed.connect(
+            services.on_visibility_changed, dispatch_uid="federation-visibility"
+        )

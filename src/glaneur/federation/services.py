@@ -695,6 +695,33 @@ def update_or_delete(post_ids: Iterable[int]) -> int:
     return count
 
 
+def withdraw(topic: Topic) -> int:
+    """The topic stopped being public: its actor is deleted for its remote followers (a
+    self-Delete, on which Mastodon removes the account and every Note it sent), then the
+    followers and the record of sent Notes are forgotten here. Made public again, it
+    starts afresh. Returns how many inboxes the Delete goes to."""
+    inboxes = follower_inboxes(topic)
+    suffix = f"delete-{int(timezone.now().timestamp())}"
+    activity = _activity("Delete", topic, actor_id(topic), suffix=suffix)
+    # Creates and Updates still waiting would contradict it (Deletes may still go).
+    Delivery.objects.filter(topic=topic).exclude(activity__type="Delete").delete()
+    queue_deliveries(topic, activity, inboxes)
+    Follower.objects.filter(topic=topic).delete()
+    FederatedPost.objects.filter(topic=topic).delete()
+    return len(inboxes)
+
+
+def on_visibility_changed(
+    sender: Any, topic_id: int, before: str, after: str, **kwargs: Any
+) -> None:
+    listed = access.LISTED_VISIBILITIES
+    if before in listed and after not in listed:
+        topic = Topic.objects.filter(pk=topic_id).first()
+        if topic is not None:
+            with transaction.atomic():
+                withdraw(topic)
+
+
 def on_published(sender: Any, post_ids: list[int], **kwargs: Any) -> None:
     publish(post_ids)
 
