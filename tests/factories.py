@@ -74,7 +74,7 @@ def make_posts(
     return posts
 
 
-def make_organisation(admin: AbstractBaseUser | None = None, **extra: Any) -> Any:
+def make_organisation(admin: Any = None, **extra: Any) -> Any:
     """An organisation (its first administrator: ``admin``, if any)."""
     from glaneur.organisations.services import create_organisation
 

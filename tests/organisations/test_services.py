@@ -16,7 +16,9 @@ from glaneur.organisations.models import (
     OrganisationTopic,
     normalise_host,
 )
-from tests.factories import add_member, make_organisation, make_topic, make_user
+from tests.factories import add_member, make_organisation, make_topic
+
+from .helpers import person
 
 pytestmark = pytest.mark.django_db
 
@@ -51,16 +53,16 @@ def test_hosts_are_normalised_and_checked() -> None:
 
 
 def test_the_creator_administers_the_organisation() -> None:
-    admin = make_user()
+    admin = person()
     organisation = make_organisation(admin, slug="capmetiers", name="Cap Métiers NA")
     assert services.can_manage_org(admin, organisation)
-    assert not services.can_manage_org(make_user(), organisation)
-    assert not services.can_manage_org(make_user(is_superuser=False), organisation)
-    assert services.can_manage_org(make_user(is_superuser=True), organisation)
+    assert not services.can_manage_org(person(), organisation)
+    assert not services.can_manage_org(person(is_superuser=False), organisation)
+    assert services.can_manage_org(person(is_superuser=True), organisation)
 
 
 def test_branding_is_validated_when_saved() -> None:
-    admin = make_user()
+    admin = person()
     organisation = make_organisation(admin)
     with pytest.raises(ValidationError):
         services.update_branding(organisation, by=admin, primary_colour="#ffff00")
@@ -75,11 +77,11 @@ def test_branding_is_validated_when_saved() -> None:
         "#000000",
     )
     with pytest.raises(PermissionDenied):
-        services.update_branding(organisation, by=make_user(), name="Hijacked")
+        services.update_branding(organisation, by=person(), name="Hijacked")
 
 
 def test_an_admin_adds_only_the_topics_they_own() -> None:
-    admin = make_user()
+    admin = person()
     organisation = make_organisation(admin)
     own = make_topic(admin)
     theirs = make_topic()
@@ -95,7 +97,7 @@ def test_an_admin_adds_only_the_topics_they_own() -> None:
 
 
 def test_a_topic_belongs_to_one_organisation() -> None:
-    admin = make_user()
+    admin = person()
     first, second = make_organisation(admin), make_organisation(admin)
     topic = make_topic(admin)
     services.add_topic(first, topic, by=admin)
@@ -107,9 +109,9 @@ def test_a_topic_belongs_to_one_organisation() -> None:
 
 
 def test_members_are_added_by_username_or_address_and_an_admin_always_stays() -> None:
-    admin = make_user()
+    admin = person()
     organisation = make_organisation(admin)
-    reader = make_user("camille")
+    reader = person("camille")
     member = services.add_member(organisation, "camille@example.org", "member", by=admin)
     assert member.user == reader and member.role == "member"
     with pytest.raises(PermissionDenied):
@@ -130,7 +132,7 @@ def test_members_are_added_by_username_or_address_and_an_admin_always_stays() ->
 
 def test_a_domain_is_added_pending_with_its_own_token(settings: Any) -> None:
     settings.ALLOWED_HOSTS = ["glaneur.example.org", ".glaneur.example.org"]
-    admin = make_user()
+    admin = person()
     organisation = make_organisation(admin)
     domain = services.add_domain(organisation, "Veille.Example.org", by=admin)
     other = services.add_domain(make_organisation(admin), "veille2.example.org", by=admin)
@@ -141,13 +143,13 @@ def test_a_domain_is_added_pending_with_its_own_token(settings: Any) -> None:
         with pytest.raises(ValidationError):
             services.add_domain(organisation, taken, by=admin)
     with pytest.raises(PermissionDenied):
-        services.add_domain(organisation, "x.example.net", by=make_user())
+        services.add_domain(organisation, "x.example.net", by=person())
 
 
 def test_the_command_line_creates_an_organisation_with_a_topic_and_a_domain(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    admin = make_user("observatoire")
+    admin = person("observatoire")
     topic = make_topic(admin, title="Emploi local")
     call_command("orgs", "create", "capmetiers", "Cap Métiers NA", "--admin", "observatoire")
     call_command("orgs", "add-topic", "capmetiers", topic.slug)
