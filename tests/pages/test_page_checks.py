@@ -111,6 +111,23 @@ def _inbox(topic: Topic) -> None:
     suggest(topic, "https://www.example.org/visiteur", by=None, name="Camille", comment="À lire")
 
 
+def _organisation(curator: Any, topic: Topic) -> None:
+    """An organisation with the topic, a member, a logo, a footer and a pending domain."""
+    from glaneur.organisations import services as organisations
+
+    org = organisations.create_organisation(slug="capmetiers", name="Cap Métiers NA", by=curator)
+    organisations.update_branding(
+        org,
+        by=curator,
+        description="Observatoire régional de l'emploi et de la formation.",
+        logo_url="https://news.example.org/logo.png",
+        footer_text="Cap Métiers Nouvelle-Aquitaine\n102 avenue de Canéjan, Pessac",
+    )
+    organisations.add_topic(org, topic, by=curator)
+    organisations.add_member(org, "editor", "member", by=curator)
+    organisations.add_domain(org, "veille.example.org", by=curator)
+
+
 def _build_site() -> dict[str, tuple[str | None, str]]:
     """A topic with every kind of content; returns {kind: (user or None, url)}."""
     now = timezone.now()
@@ -150,6 +167,7 @@ def _build_site() -> dict[str, tuple[str | None, str]]:
     # Places on the map, the post page and the edit page (the worker's step, run here).
     locate_posts(Post.objects.filter(topic=topic).values_list("pk", flat=True), force=True)
     _inbox(topic)
+    _organisation(curator, topic)
     t = topic.slug
     anonymous = {
         "home": "/",
@@ -173,6 +191,7 @@ def _build_site() -> dict[str, tuple[str | None, str]]:
         "embed": f"/topic/{t}/embed/",
         "embed-dark-compact": f"/topic/{t}/embed/?theme=dark&compact=1",
         "embed-help": f"/topic/{t}/embed/help/",
+        "organisation": "/o/capmetiers/",
     }
     curator_pages = {
         "home": "/",
@@ -192,6 +211,8 @@ def _build_site() -> dict[str, tuple[str | None, str]]:
         "suggestions": f"/topic/{t}/suggestions/",
         "my-suggestions": "/suggestions/",
         "sources": f"/topic/{t}/sources/",
+        "organisation": "/o/capmetiers/",
+        "organisation-settings": "/o/capmetiers/settings/",
     }
     kinds: dict[str, tuple[str | None, str]] = {
         f"anonymous-{k}": (None, url) for k, url in anonymous.items()
@@ -321,12 +342,12 @@ KINDS = [
         "home", "topic", "topic-tag", "topic-past-the-end", "topic-unknown-tag", "topic-empty",
         "post", "search", "search-no-result", "profile", "stats", "log-in", "sign-up",
         "not-found", "map", "actors", "newsletter-archive", "suggest",
-        "embed", "embed-dark-compact", "embed-help",
+        "embed", "embed-dark-compact", "embed-help", "organisation",
     )),
     *(f"curator-{k}" for k in (
         "home", "topic", "post", "new-post", "edit-post", "drafts", "stats", "search", "profile",
         "topic-settings", "scoop", "new-topic", "account-settings", "following",
-        "suggestions", "my-suggestions", "sources",
+        "suggestions", "my-suggestions", "sources", "organisation", "organisation-settings",
     )),
 ]  # fmt: skip
 

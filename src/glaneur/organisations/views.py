@@ -208,17 +208,7 @@ def brand_css(request: HttpRequest, slug: str) -> HttpResponse:
         c if HEX_COLOUR.fullmatch(c) else "#1d4e89"
         for c in (organisation.primary_colour, organisation.accent_colour)
     ]
-    css = (
-        f".org-brand {{ --org-primary: {colours[0]}; --org-accent: {colours[1]}; }}\n"
-        ".org-banner { background: var(--org-primary); color: #fff; padding: 1rem 1.2rem;"
-        " border-radius: var(--radius, 4px); display: flex; gap: 1rem; align-items: center; }\n"
-        ".org-banner h1, .org-banner p { color: #fff; margin: 0; }\n"
-        ".org-banner img { max-height: 64px; max-width: 160px; background: #fff; padding: 4px; }\n"
-        ".org-brand .button.primary { background: var(--org-accent);"
-        " border-color: var(--org-accent); color: #fff; }\n"
-        ".org-footer { border-top: 4px solid var(--org-accent); margin-top: 2rem;"
-        " padding-top: .6rem; white-space: pre-line; }\n"
-    )
+    css = f".org-brand {{ --org-primary: {colours[0]}; --org-accent: {colours[1]}; }}\n"
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
     return response
