@@ -177,7 +177,7 @@ def test_a_bad_colour_is_shown_back_on_the_form(org: dict[str, Any]) -> None:
         {"name": "X", "primary_colour": "#ffff00", "accent_colour": "#000000"},
     )
     assert response.status_code == 400
-    assert "4.5:1" in response.content.decode()
+    assert "WCAG AA demande 4,5:1" in response.content.decode()  # French first
     assert Organisation.objects.get().primary_colour == "#1d4e89"
 
 

@@ -34,7 +34,7 @@ def test_light_colours_are_refused_with_the_contrast_measured(colour: str) -> No
     with pytest.raises(ValidationError) as error:
         validate_colour(colour)
     assert error.value.code == "contrast"
-    assert "4.5:1" in error.value.messages[0]
+    assert "WCAG AA demande 4,5:1" in error.value.messages[0]  # French first
 
 
 @pytest.mark.parametrize("colour", ["red", "#fff", "#1d4e89;}body{", "1d4e89", "#1d4e8g"])

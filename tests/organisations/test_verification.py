@@ -1,4 +1,6 @@
-"""Custom domains verified by their DNS TXT record, against a DNS server on loopback."""
+"""Custom domains verified by their DNS TXT record, against a DNS server on loopback.
+
+The reasons are stored in the site's language (French first), as the worker writes them."""
 
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ def test_a_missing_record_leaves_the_domain_pending_with_the_reason(
     domain.refresh_from_db()
     assert domain.status == Domain.Status.PENDING
     assert domain.failures == 1
-    assert RECORD in domain.last_error and "no DNS record" in domain.last_error
+    assert domain.last_error == f"Il n’y a pas d’enregistrement DNS nommé {RECORD}."
 
 
 def test_a_wrong_token_leaves_the_domain_pending_with_what_was_found(
@@ -59,7 +61,9 @@ def test_a_wrong_token_leaves_the_domain_pending_with_what_was_found(
     services.verify_domain(domain)
     domain.refresh_from_db()
     assert domain.status == Domain.Status.PENDING
-    assert "an-old-token" in domain.last_error and "not this domain's token" in domain.last_error
+    assert domain.last_error == (
+        f"L’enregistrement TXT de {RECORD} contient 'an-old-token', et non le jeton de ce domaine."
+    )
 
 
 def test_an_empty_name_is_told_apart_from_a_missing_one(
@@ -68,7 +72,7 @@ def test_an_empty_name_is_told_apart_from_a_missing_one(
     dns_server.records[RECORD] = []  # the name exists, without TXT
     services.verify_domain(domain)
     domain.refresh_from_db()
-    assert domain.last_error.endswith("has no TXT record.")
+    assert domain.last_error == f"{RECORD} n’a pas d’enregistrement TXT."
 
 
 @pytest.fixture
@@ -86,7 +90,7 @@ def test_a_dns_server_that_does_not_answer_is_said_so(silent_server: None, domai
     services.verify_domain(domain)
     domain.refresh_from_db()
     assert domain.status == Domain.Status.PENDING
-    assert "No DNS server answered" in domain.last_error
+    assert domain.last_error.startswith("Aucun serveur DNS n’a répondu")
 
 
 def test_a_verified_domain_failing_twice_is_disabled_with_the_reason(
@@ -101,7 +105,7 @@ def test_a_verified_domain_failing_twice_is_disabled_with_the_reason(
     services.verify_domain(domain)
     domain.refresh_from_db()
     assert (domain.status, domain.failures) == (Domain.Status.DISABLED, 2)
-    assert domain.last_error.startswith("Disabled after 2 failed checks in a row")
+    assert domain.last_error.startswith("Désactivé après 2 vérifications échouées de suite")
     assert RECORD in domain.last_error
     # The record back, "verify now" brings the domain back.
     dns_server.records[RECORD] = [domain.token]

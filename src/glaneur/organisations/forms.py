@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Organisation, OrganisationMember
 
@@ -26,11 +27,17 @@ class BrandingForm(forms.ModelForm[Organisation]):
 
 
 class MemberForm(forms.Form):
-    username = forms.CharField(label=_("Username or e-mail address"), max_length=254)
-    role = forms.ChoiceField(label=_("Role"), choices=OrganisationMember.Role.choices)
+    username = forms.CharField(
+        label=pgettext_lazy("organisation", "Username or e-mail address"), max_length=254
+    )
+    role = forms.ChoiceField(
+        label=pgettext_lazy("organisation", "Role"), choices=OrganisationMember.Role.choices
+    )
 
 
 class DomainForm(forms.Form):
     host = forms.CharField(
-        label=_("Domain"), max_length=253, help_text=_("e.g. veille.example.org")
+        label=pgettext_lazy("organisation", "Domain"),
+        max_length=253,
+        help_text=_("e.g. veille.example.org"),
     )

@@ -11,7 +11,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from glaneur.curation.models import Topic
 
@@ -87,8 +87,8 @@ class Organisation(models.Model):
 
 class OrganisationMember(models.Model):
     class Role(models.TextChoices):
-        ADMIN = "admin", gettext_lazy("administrator")
-        MEMBER = "member", gettext_lazy("member")
+        ADMIN = "admin", pgettext_lazy("organisation", "administrator")
+        MEMBER = "member", pgettext_lazy("organisation", "member")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
@@ -125,8 +125,8 @@ class OrganisationTopic(models.Model):
 class Domain(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", gettext_lazy("waiting for verification")
-        VERIFIED = "verified", gettext_lazy("verified")
-        DISABLED = "disabled", gettext_lazy("disabled")
+        VERIFIED = "verified", pgettext_lazy("domain", "verified")
+        DISABLED = "disabled", pgettext_lazy("domain", "disabled")
 
     host = models.CharField(gettext_lazy("domain"), max_length=253, unique=True)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="domains")
