@@ -38,8 +38,8 @@ def children(pid: int) -> list[int]:
 
 
 class GlaneurServer:
-    def __init__(self, *, workers: int = 2, **env: str) -> None:
-        self.port = free_port()
+    def __init__(self, *, workers: int = 2, port: int | None = None, **env: str) -> None:
+        self.port = port or free_port()
         self.workers_wanted = workers
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
         # A paused worker misses gunicorn's heartbeat: give it time before it is replaced.
