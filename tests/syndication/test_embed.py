@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from glaneur.analytics.services import topic_view_counts
 from glaneur.cache import fragment_cache
 from glaneur.curation.models import Post, Topic
 from tests.factories import make_posts, make_topic
@@ -212,3 +213,15 @@ def test_the_help_page_previews_the_chosen_options(client: Client, topic: Topic)
     assert "syndication/embed.js" in page
     assert "?tag=emploi&amp;amp;theme=dark&amp;amp;compact=1" in page  # in the code to copy
     assert 'value="dark" checked' in page
+
+
+def test_a_reader_loading_the_embed_counts_a_view_of_the_topic(
+    client: Client, topic: Topic
+) -> None:
+    browser = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+    before = topic_view_counts(topic)
+    client.get(embed_url(topic), HTTP_USER_AGENT=browser)
+    client.get(embed_url(topic, "theme=dark"), HTTP_USER_AGENT=browser)  # cached: counted too
+    client.get(embed_url(topic), HTTP_USER_AGENT="Googlebot/2.1 (+http://www.google.com/bot.html)")
+    total, today = topic_view_counts(topic)
+    assert (total - before[0], today - before[1]) == (2, 2)

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from glaneur.analytics.services import record_view
 from glaneur.cache import fragment_cache
 from glaneur.curation.models import Topic
 from glaneur.curation.queries import tags_by_slug, topic_stamp
@@ -66,6 +67,8 @@ def topic_embed(request: HttpRequest, slug: str) -> HttpResponse:
                 },
             )
         fragment_cache.set(key, html, EMBED_CACHE_SECONDS)
+    # A reader of the host page saw the topic: a view, as on the topic page (bots aside).
+    record_view(request, topic)
     return HttpResponse(html)
 
 
