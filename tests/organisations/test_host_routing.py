@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
@@ -175,3 +176,14 @@ def test_forms_post_on_a_custom_domain(site: dict[str, Any]) -> None:
     assert response.status_code == 302
     assert Organisation.objects.get(slug="capmetiers").name == "Cap Métiers Nouvelle-Aquitaine"
     assert Topic.objects.count() == 3
+
+
+def test_the_ask_endpoint_is_not_redirected_to_https(
+    site: dict[str, Any], settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SECRET_KEY", "only-to-read-the-production-settings")
+    production = importlib.import_module("glaneur.settings.production")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = production.SECURE_REDIRECT_EXEMPT
+    assert get("/_glaneur/domain-check?domain=" + HOST, "127.0.0.1").status_code == 200
+    assert get("/o/capmetiers/", "127.0.0.1").status_code == 301
