@@ -120,12 +120,23 @@ def test_django_still_refuses_hosts_outside_allowed_hosts(
 
 def test_the_main_host_costs_no_query(site: dict[str, Any], django_assert_num_queries: Any) -> None:
     middleware = HostRoutingMiddleware(lambda request: HttpResponse())
-    middleware(RequestFactory().get("/"))  # loads the verified hosts once
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(0):  # the main host never loads the verified hosts
         for _ in range(5):
             middleware(RequestFactory().get("/topic/x/", HTTP_HOST="testserver"))
+    with django_assert_num_queries(1):  # a custom domain loads them once per process
+        middleware(RequestFactory().get("/", HTTP_HOST=HOST))
     with django_assert_num_queries(0):
         middleware(RequestFactory().get("/", HTTP_HOST=HOST))
+        middleware(RequestFactory().get("/", HTTP_HOST="testserver"))
+
+
+def test_a_wildcard_in_allowed_hosts_does_not_hide_custom_domains(
+    site: dict[str, Any], settings: Any
+) -> None:
+    settings.ALLOWED_HOSTS = ["*"]
+    assert "Cap Métiers NA" in get("/", HOST).content.decode()
+    assert get(f"/topic/{site['theirs'].slug}/", HOST).status_code == 404
+    assert get("/", "anything.example.net").status_code == 200  # what "*" asks for
 
 
 def test_other_processes_see_changes_after_the_cache_time(

@@ -3,8 +3,9 @@
 Django refuses a Host outside ALLOWED_HOSTS wherever ``request.get_host()`` is called; this
 middleware, first in the list, keeps that guarantee for every request: a verified custom
 domain is accepted for this request only (its ``get_host`` returns the checked host), any
-other host goes through Django's own check, which raises DisallowedHost (400). The set of
-verified hosts is held in the process (``hosts``): no query on the main host.
+other host goes through Django's own check, which raises DisallowedHost (400). A host of
+ALLOWED_HOSTS is never looked up (no query on the main host, ever); the set of verified
+hosts is held in the process (``hosts``), loaded once per GLANEUR_DOMAIN_CACHE_SECONDS.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.request import split_domain_port
+from django.http.request import split_domain_port, validate_host
 
 from . import hosts
 from .models import Organisation, OrganisationTopic
@@ -33,7 +34,9 @@ class HostRoutingMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         raw_host = _raw_host(request)
         domain, _port = split_domain_port(raw_host)
-        organisation_id = hosts.organisation_for(domain) if domain else None
+        organisation_id = None
+        if domain and not validate_host(domain, _main_hosts()):
+            organisation_id = hosts.organisation_for(domain)
         if organisation_id is None:
             request.get_host()  # Django's check: an unknown host raises DisallowedHost (400).
             return self.get_response(request)
@@ -42,6 +45,15 @@ class HostRoutingMiddleware:
         request.urlconf = DOMAIN_URLCONF  # type: ignore[attr-defined]
         check_domain_path(organisation_id, request.path_info)
         return self.get_response(request)
+
+
+def _main_hosts() -> list[str]:
+    """ALLOWED_HOSTS as Django reads them, without "*" (which would take every custom
+    domain for the main site): these hosts never cost a look-up."""
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    return [host for host in allowed if host != "*"]
 
 
 def _raw_host(request: HttpRequest) -> str:
