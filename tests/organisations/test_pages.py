@@ -209,3 +209,18 @@ def test_the_page_costs_the_same_queries_for_3_or_30_topics(
         services.add_topic(org["org"], topic, by=admin)
         services.add_member(org["org"], person().username, "member", by=admin)
     assert count() == few
+
+
+def test_operators_see_organisations_and_domains_in_the_admin(org: dict[str, Any]) -> None:
+    client = client_for(person(is_superuser=True, is_staff=True))
+    for url in [
+        "/admin/organisations/organisation/",
+        f"/admin/organisations/organisation/{org['org'].pk}/change/",
+        "/admin/organisations/domain/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert (
+            "veille.example.org" in response.content.decode() or "Cap" in response.content.decode()
+        )
+    assert client.get("/admin/organisations/domain/add/").status_code == 403
