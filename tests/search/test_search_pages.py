@@ -100,6 +100,26 @@ def test_topic_search_page_query_count_does_not_grow(
     monkeypatch.setattr(type(get_backend()), "shard_size", 15)
     topic = make_topic()
     index_posts(post.pk for post in make_posts(topic, count))
-    # The topic, then the same ones as across topics.
-    with django_assert_max_num_queries(7):
+    # The topic, its stamp (the results' cache key), then the same ones as across topics.
+    with django_assert_max_num_queries(8):
         client.get(reverse("search:topic-search", args=[topic.slug]), {"q": "summary"})
+
+
+def test_a_topic_search_is_shared_by_its_readers_until_the_index_changes(
+    client: Client, topic: Topic, write_post: Callable[..., Post], django_assert_num_queries: Any
+) -> None:
+    write_post(topic, "Forum des emplois saisonniers")
+    url = reverse("search:topic-search", args=[topic.slug])
+    first = client.get(url, {"q": "emploi"}).content.decode()
+    assert first.count('class="search-hit"') == 1
+    # Another reader, the same search: the results come from the cache (no index query).
+    reader = Client()
+    reader.force_login(make_user("lectrice"))
+    with django_assert_num_queries(6):  # session, user, topic, stamp, actors (2)
+        again = reader.get(url, {"q": "emploi"}).content.decode()
+    assert again.count('class="search-hit"') == 1
+    # A post indexed later shows at once: the index step moved the topic's stamp.
+    before = Topic.objects.get(pk=topic.pk).content_changed_at
+    write_post(topic, "Les emplois de l'aide à domicile")
+    assert Topic.objects.get(pk=topic.pk).content_changed_at > before
+    assert client.get(url, {"q": "emploi"}).content.decode().count('class="search-hit"') == 2

@@ -20,10 +20,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from glaneur.curation import pipeline
-from glaneur.curation.models import Post, PostTag
+from glaneur.curation.models import Post, PostTag, Topic
 
 from . import analysis, stories
 from .backends import Backend, Document, get_backend
@@ -186,6 +187,7 @@ def _index_chunk(backend: Backend, chunk: list[int]) -> None:
     texts = _texts(Post.objects.filter(pk__in=chunk))
     documents = {doc.post_id: doc for doc in _documents(texts)}
     stories = _stories(texts)
+    topic_of = {text.post_id: text.topic_id for text in texts}
     with transaction.atomic():
         now = _versions(chunk)
         stale = [pk for pk, version in now.items() if versions.get(pk) != version]
@@ -198,6 +200,11 @@ def _index_chunk(backend: Backend, chunk: list[int]) -> None:
             backend.delete(sorted(gone))
         backend.write([doc for pk, doc in documents.items() if pk in now])
         _write_stories([row for pk, row in stories.items() if pk in now])
+        # What a search of these topics finds changed now, not when the posts were saved:
+        # the topic's stamp moves again, so that no search page cached in between (keyed
+        # on the stamp, search.views) outlives the index it was read from.
+        topic_ids = {topic_of[pk] for pk in now if pk in topic_of}
+        Topic.objects.filter(pk__in=topic_ids).update(content_changed_at=timezone.now())
 
 
 def _stories(texts: Sequence[PostText]) -> dict[int, StorySignature]:

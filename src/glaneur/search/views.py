@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from glaneur.cache import fragment_cache
 from glaneur.curation.access import can_view_topic
 from glaneur.curation.models import Topic
+from glaneur.curation.queries import topic_stamp
 from glaneur.http import HtmxHttpRequest
 
 from .queries import SearchPage, search
+
+RESULTS_TTL = 600
 
 
 def _page_number(request: HtmxHttpRequest) -> int:
@@ -29,11 +37,25 @@ def _links(q: str, results: SearchPage) -> dict[str, str]:
     }
 
 
+def _results_html(
+    request: HtmxHttpRequest, q: str, results: SearchPage, topic: Topic | None
+) -> str:
+    context = {"q": q, "results": results, "topic": topic, **_links(q, results)}
+    return render_to_string("search/_results.html", context, request=request)
+
+
+def _page(
+    request: HtmxHttpRequest, q: str, page: int, topic: Topic | None, html: str
+) -> HttpResponse:
+    context: dict[str, Any] = {"q": q, "topic": topic, "page_number": page, "results_html": html}
+    return render(request, "search/search.html", context)
+
+
 def search_all(request: HtmxHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    results = search(q, user=request.user, page=_page_number(request))
-    context: dict[str, Any] = {"q": q, "results": results, **_links(q, results)}
-    return render(request, "search/search.html", context)
+    page = _page_number(request)
+    results = search(q, user=request.user, page=page)
+    return _page(request, q, page, None, _results_html(request, q, results, None))
 
 
 def search_topic(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -41,6 +63,15 @@ def search_topic(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if not can_view_topic(request.user, topic):
         raise Http404
     q = request.GET.get("q", "").strip()
-    results = search(q, topic=topic, user=request.user, page=_page_number(request))
-    context: dict[str, Any] = {"q": q, "topic": topic, "results": results, **_links(q, results)}
-    return render(request, "search/search.html", context)
+    page = _page_number(request)
+    # A topic's search finds its published posts, the same for whoever may view the topic:
+    # its results are rendered once per query, page, language and topic stamp (which the
+    # index step moves too, search.services), and shared by every reader.
+    digest = hashlib.blake2b(q.encode(), digest_size=12).hexdigest()
+    key = f"search:{topic.pk}:{topic_stamp(topic)}:{get_language()}:{page}:{digest}"
+    html = fragment_cache.get(key)
+    if html is None:
+        results = search(q, topic=topic, user=request.user, page=page)
+        html = _results_html(request, q, results, topic)
+        fragment_cache.set(key, html, RESULTS_TTL)
+    return _page(request, q, page, topic, mark_safe(html))  # noqa: S308 - our own rendering
