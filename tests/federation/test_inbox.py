@@ -138,6 +138,30 @@ def test_undo_follow_removes_the_follower(
     assert not Follower.objects.exists()
 
 
+@pytest.mark.parametrize("kind", ["Delete", "Move"])
+def test_an_account_deleted_or_moved_follows_no_more(
+    client: Client, topic: Topic, remote: RemoteServer, kind: str
+) -> None:
+    body, headers = remote.signed("http://testserver/inbox", follow_activity(remote, topic))
+    assert post(client, "/inbox", body, headers).status_code == 202
+    other = make_topic(title="Une autre veille")
+    # Someone else's account named as the object: nothing changes.
+    forged = {
+        "id": remote.url("/x/1"),
+        "type": kind,
+        "actor": remote.actor_id,
+        "object": "https://elsewhere.example/users/bob",
+        "target": remote.url("/users/new"),
+    }
+    body, headers = remote.signed("http://testserver/inbox", forged)
+    assert post(client, "/inbox", body, headers).status_code == 202
+    assert Follower.objects.filter(topic=topic).count() == 1
+    gone = {**forged, "id": remote.url("/x/2"), "object": remote.actor_id}
+    body, headers = remote.signed(f"http://testserver/topic/{other.slug}/inbox", gone)
+    assert post(client, f"/topic/{other.slug}/inbox", body, headers).status_code == 202
+    assert not Follower.objects.exists()
+
+
 def test_private_topics_refuse_follows(client: Client, remote: RemoteServer) -> None:
     hidden = make_topic(visibility=Topic.Visibility.PRIVATE)
     body, headers = remote.signed("http://testserver/inbox", follow_activity(remote, hidden))

@@ -432,6 +432,10 @@ def receive(
         undo(topic, actor, activity)
     elif kind == "Delete" and _id_of(activity.get("object")) == actor.uri:
         Follower.objects.filter(actor=actor).delete()
+    elif kind == "Move" and _id_of(activity.get("object")) == actor.uri:
+        # The account moved (Mastodon's migration): its server has the new account send
+        # its own Follow; the old one follows no more.
+        Follower.objects.filter(actor=actor).delete()
     return kind
 
 
