@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -198,3 +201,22 @@ def test_the_ask_endpoint_is_not_redirected_to_https(
     settings.SECURE_REDIRECT_EXEMPT = production.SECURE_REDIRECT_EXEMPT
     assert get("/_glaneur/domain-check?domain=" + HOST, "127.0.0.1").status_code == 200
     assert get("/o/capmetiers/", "127.0.0.1").status_code == 301
+
+
+def test_web_processes_do_not_load_the_dns_client() -> None:
+    """Verification runs in the worker only: serving the pages never imports dnspython."""
+    code = (
+        "import django, sys; django.setup();"
+        "from django.test import Client;"
+        "from django.urls import resolve;"
+        "import glaneur.urls, glaneur.organisations.views, glaneur.organisations.middleware;"
+        "print(sorted(m for m in sys.modules if m == 'dns' or m.startswith('dns.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "glaneur.settings.test"},
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from glaneur.curation import access
 from glaneur.curation.models import Membership, Topic
 
-from . import dns_check
 from .models import Domain, Organisation, OrganisationMember, OrganisationTopic, normalise_host
 
 if TYPE_CHECKING:
@@ -228,6 +227,9 @@ def verify_domain(domain: Domain) -> Domain:
     disabled domain stays so, with the reason; a verified one is disabled after
     GLANEUR_DOMAIN_MAX_FAILURES consecutive failures, so no host keeps pointing here
     unchecked."""
+    # Imported here: web processes never query DNS, so they never load dnspython.
+    from . import dns_check
+
     result = dns_check.check_txt(domain.record_name, domain.token)
     now = timezone.now()
     domain.last_checked_at = now
