@@ -118,8 +118,8 @@ def test_a_topic_search_is_shared_by_its_readers_until_the_index_changes(
     with django_assert_num_queries(6):  # session, user, topic, stamp, actors (2)
         again = reader.get(url, {"q": "emploi"}).content.decode()
     assert again.count('class="search-hit"') == 1
-    # A post indexed later shows at once: the index step moved the topic's stamp.
-    before = Topic.objects.get(pk=topic.pk).content_changed_at
+    # A post indexed later shows at once: the index step moved the topic's indexed_at.
+    before = Topic.objects.get(pk=topic.pk).indexed_at
     write_post(topic, "Les emplois de l'aide à domicile")
-    assert Topic.objects.get(pk=topic.pk).content_changed_at > before
+    assert Topic.objects.get(pk=topic.pk).indexed_at > before
     assert client.get(url, {"q": "emploi"}).content.decode().count('class="search-hit"') == 2

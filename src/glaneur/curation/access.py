@@ -230,6 +230,22 @@ def can_manage(user: AnyUser | None, topic: Topic) -> bool:
     return role_of(user, topic) in EDITOR_ROLES
 
 
+def needs_approval(user: AnyUser | None, topic: Topic) -> bool:
+    """What this user publishes waits for an editor: a contributor, when the topic's owner
+    asked for it. Every way of publishing (page, scoop, API, import) goes through it."""
+    return topic.contributors_need_approval and role_of(user, topic) == Membership.Role.CONTRIBUTOR
+
+
+def can_review(user: AnyUser | None, topic: Topic) -> bool:
+    """Approve or send back contributors' posts: the owner and editors."""
+    return can_manage(user, topic)
+
+
+def check_can_review(user: AnyUser, topic: Topic) -> None:
+    if not can_review(user, topic):
+        raise PermissionDenied(_("Only the topic's owner and editors may approve posts."))
+
+
 def can_pin(user: AnyUser | None, topic: Topic) -> bool:
     """Pinning orders the topic's page for everyone: the managers' decision."""
     return can_manage(user, topic)

@@ -37,6 +37,10 @@ posts_published = Signal()
 # A topic's visibility changed (``topic_id``, ``before``, ``after``), sent after the commit:
 # what was published beyond the site (the fediverse) may have to be withdrawn.
 topic_visibility_changed = Signal()
+# A contributor's post waits for approval (``post_id``), or an editor decided on it
+# (``post_id``, ``approved``, ``note``, ``by_id``): sent after the commit, for notices.
+review_requested = Signal()
+review_decided = Signal()
 
 PUBLISHED_BY = ("person", "scheduler", "scoop", "import", "rescoop")
 
@@ -78,6 +82,17 @@ def visibility_changed(topic_id: int, before: str, after: str) -> None:
                 logger.error(
                     "subscriber %r failed on topic %s", receiver, topic_id, exc_info=result
                 )
+
+    transaction.on_commit(send)
+
+
+def review(signal: Signal, **values: Any) -> None:
+    """Send ``review_requested`` or ``review_decided`` once the transaction commits."""
+
+    def send() -> None:
+        for receiver, result in signal.send_robust(sender=Post, **values):
+            if isinstance(result, Exception):
+                logger.error("subscriber %r failed on a review", receiver, exc_info=result)
 
     transaction.on_commit(send)
 

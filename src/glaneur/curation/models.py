@@ -58,8 +58,17 @@ class Topic(models.Model):
     # Moved when a post or a tag link is removed; with MAX(post.updated_at) it makes the
     # topic's content stamp (queries.topic_stamp) that cached fragments are keyed on.
     content_changed_at = models.DateTimeField(default=timezone.now)
+    # Moved by the search index step after it wrote this topic's posts: cached search
+    # results are keyed on it too (search.views), as what a search finds changes then.
+    indexed_at = models.DateTimeField(default=timezone.now)
     # Where an imported topic came from, so a second import finds it again.
     import_key = models.CharField(max_length=255, blank=True, db_index=True)
+    # Contributors' posts wait for an editor's approval instead of going out (access.py).
+    contributors_need_approval = models.BooleanField(
+        _("contributors' posts wait for approval"),
+        default=False,
+        help_text=_("An editor or the owner publishes what a contributor proposes."),
+    )
 
     class Meta:
         ordering = ["title"]
@@ -126,6 +135,7 @@ class Post(models.Model):
         PUBLISHED = "published", _("Published")
         DRAFT = "draft", _("Draft")
         SCHEDULED = "scheduled", _("Scheduled")
+        PENDING = "pending", _("Awaiting approval")
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="posts")
     url = models.URLField(_("URL"), max_length=2000, blank=True)
@@ -167,6 +177,8 @@ class Post(models.Model):
     image_candidates = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     publish_at = models.DateTimeField(null=True, blank=True)
+    # What the editor said when sending a contributor's post back (shown on the draft).
+    review_note = models.TextField(_("editor's note"), blank=True)
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     historical_views = models.PositiveBigIntegerField(default=0)
     import_key = models.CharField(max_length=255, blank=True)
@@ -260,3 +272,23 @@ class PostStep(models.Model):
         from .pipeline import step_label  # the pipeline knows the steps apps registered
 
         return step_label(self.name)
+
+
+class AuditEntry(models.Model):
+    """One change to who does what in a topic (members, invitations, roles, the approval
+    setting, approvals and refusals), written by the services that make it (audit.py)."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    # The words of the entry's parameters (a username, a role, a post's title), as they were.
+    detail = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id} {self.action}"

@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # Who may see and change what is decided in access.py; re-exported for the callers.
-from . import events
+from . import audit, events
 from .access import CURATOR_ROLES as CURATOR_ROLES
 from .access import EDITOR_ROLES as EDITOR_ROLES
 from .access import authenticated as authenticated
 from .access import can_curate as can_curate
 from .access import can_edit_post as can_edit_post
-from .access import can_pin, can_view_topic, check_can_view_post
+from .access import can_pin, can_view_topic, check_can_review, check_can_view_post, needs_approval
 from .access import check_can_curate as check_can_curate
 from .access import check_can_edit_post as check_can_edit_post
 from .access import check_can_manage as check_can_manage
@@ -39,6 +39,7 @@ from .tags import parse_tag_names as parse_tag_names
 from .tags import set_tags
 from .topics import add_member as add_member
 from .topics import create_topic as create_topic
+from .topics import leave_topic as leave_topic
 from .topics import remove_member as remove_member
 from .topics import unique_topic_slug as unique_topic_slug
 from .topics import update_topic as update_topic
@@ -83,6 +84,13 @@ def create_post(
         check_can_curate(by, topic)
         # A contributor's "pinned" is ignored, whichever form or API sent it (access.py).
         pinned = pinned and can_pin(by, topic)
+    waits = (
+        check
+        and status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
+        and needs_approval(by, topic)
+    )
+    if waits:
+        status, publish_at = Post.Status.PENDING, None
     post = Post(
         topic=topic,
         url=url,
@@ -111,7 +119,14 @@ def create_post(
         set_tags(post, tags)
     if post.status == Post.Status.PUBLISHED:
         events.published([post.pk], how=published_by)
+    if waits:
+        _submitted(post, by)
     return post
+
+
+def _submitted(post: Post, by: AnyUser | None) -> None:
+    audit.record(post.topic, by, "post_submitted", post=post.title[:200])
+    events.review(events.review_requested, post_id=post.pk)
 
 
 class DuplicatePost(ValidationError):
@@ -260,6 +275,8 @@ def publish(post: Post, *, by: AnyUser | None, at: datetime | None = None) -> Po
     """Publish now, or schedule for ``at``; ``by=None`` is the scheduler."""
     if by is not None:
         check_can_edit_post(by, post)
+        if needs_approval(by, post.topic):
+            return _submit(post, by)
     with transaction.atomic():
         # As it is now, not as the caller's copy says: two people publishing the same
         # draft make one publication.
@@ -268,6 +285,58 @@ def publish(post: Post, *, by: AnyUser | None, at: datetime | None = None) -> Po
         _set_publication(post, at)
         if post.status == Post.Status.PUBLISHED and not was_published:
             events.published([post.pk], how="person" if by is not None else "scheduler")
+    return post
+
+
+@transaction.atomic
+def _submit(post: Post, by: AnyUser) -> Post:
+    """A contributor's "publish" when the topic wants approval: the post waits."""
+    current = Post.objects.select_for_update().filter(pk=post.pk).values("status").first()
+    if current is not None and current["status"] in (Post.Status.PUBLISHED, Post.Status.PENDING):
+        post.status = current["status"]
+        return post
+    post.status, post.publish_at = Post.Status.PENDING, None
+    post.save(update_fields=["status", "publish_at", "updated_at"])
+    _submitted(post, by)
+    return post
+
+
+def pending_posts(topic: Topic) -> Any:
+    """The posts waiting for an editor's approval, oldest first (the review queue)."""
+    return Post.objects.filter(topic=topic, status=Post.Status.PENDING).order_by("updated_at")
+
+
+@transaction.atomic
+def approve(post: Post, *, by: AnyUser) -> Post:
+    """An editor publishes a post that waited for approval."""
+    check_can_review(by, post.topic)
+    current = Post.objects.select_for_update().filter(pk=post.pk).values("status").first()
+    if current is None or current["status"] != Post.Status.PENDING:
+        raise ValidationError(_("This post is not waiting for approval."))
+    post.review_note = ""
+    post.save(update_fields=["review_note"])
+    _set_publication(post, None)
+    events.published([post.pk], how="person")
+    audit.record(post.topic, by, "post_approved", post=post.title[:200])
+    events.review(events.review_decided, post_id=post.pk, approved=True, note="", by_id=by.pk)
+    return post
+
+
+@transaction.atomic
+def send_back(post: Post, *, by: AnyUser, note: str) -> Post:
+    """An editor returns a waiting post to its contributor as a draft, with a note."""
+    check_can_review(by, post.topic)
+    note = note.strip()
+    if not note:
+        raise ValidationError(_("Say what should change: the contributor reads it."))
+    updated = Post.objects.filter(pk=post.pk, status=Post.Status.PENDING).update(
+        status=Post.Status.DRAFT, review_note=note[:2000], updated_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError(_("This post is not waiting for approval."))
+    post.refresh_from_db()
+    audit.record(post.topic, by, "post_sent_back", post=post.title[:200], note=note[:200])
+    events.review(events.review_decided, post_id=post.pk, approved=False, note=note, by_id=by.pk)
     return post
 
 

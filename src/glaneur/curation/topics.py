@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import events
+from . import audit, events
 from .access import OPEN_VISIBILITIES, check_can_manage, role_of
 from .models import Membership, Topic
 
@@ -62,9 +62,15 @@ def update_topic(topic: Topic, *, by: AnyUser, **fields: Any) -> Topic:
     check_can_manage(by, topic)
     was_visible_to_all = topic.visibility in OPEN_VISIBILITIES
     visibility_before = topic.visibility
+    approval_before = topic.contributors_need_approval
     for name in ("title", "description", "language", "visibility", "tag_vocabulary"):
         if name in fields:
             setattr(topic, name, fields[name])
+    if "contributors_need_approval" in fields:
+        # Whether contributors publish freely is the owner's decision, like ownership.
+        if role_of(by, topic) != Membership.Role.OWNER:
+            raise PermissionDenied(_("Only the topic's owner may change who approves posts."))
+        topic.contributors_need_approval = bool(fields["contributors_need_approval"])
     topic.full_clean()
     # Cached pages and feeds are keyed on the content stamp: what they show changed.
     topic.content_changed_at = timezone.now()
@@ -75,6 +81,11 @@ def update_topic(topic: Topic, *, by: AnyUser, **fields: Any) -> Topic:
             content_changed_at=topic.content_changed_at
         )
     events.visibility_changed(topic.pk, visibility_before, topic.visibility)
+    if approval_before != topic.contributors_need_approval:
+        action = (
+            "approval_required" if topic.contributors_need_approval else "approval_not_required"
+        )
+        audit.record(topic, by, action)
     return topic
 
 
@@ -96,6 +107,9 @@ def add_member(topic: Topic, user: User, role: str, *, by: AnyUser) -> Membershi
     membership, _created = Membership.objects.update_or_create(
         user=user, topic=topic, defaults={"role": role}
     )
+    if current is None or current.role != role:
+        action = "member_added" if current is None else "role_changed"
+        audit.record(topic, by, action, member=user.get_username(), role=role)
     return membership
 
 
@@ -105,7 +119,33 @@ def remove_member(topic: Topic, user: User, *, by: AnyUser) -> None:
     if current is None:
         return
     if current.role == Membership.Role.OWNER:
-        add_member(topic, user, Membership.Role.EDITOR, by=by)  # same owner rules
+        _check_owner_change(topic, user, by)
     else:
         check_can_manage(by, topic)
     Membership.objects.filter(user=user, topic=topic).delete()
+    audit.record(topic, by, "member_removed", member=user.get_username(), role=current.role)
+
+
+def _check_owner_change(topic: Topic, user: User, by: AnyUser) -> None:
+    """Only an owner unmakes an owner, and a topic keeps one."""
+    check_can_manage(by, topic)
+    if role_of(by, topic) != Membership.Role.OWNER:
+        raise PermissionDenied(_("Only the topic's owner may change who owns it."))
+    others = Membership.objects.filter(topic=topic, role=Membership.Role.OWNER).exclude(user=user)
+    if not others.exists():
+        raise ValidationError(_("A topic keeps at least one owner."))
+
+
+def leave_topic(topic: Topic, user: User) -> None:
+    """A member gives up their role (the last owner cannot: a topic keeps one)."""
+    current = Membership.objects.filter(user=user, topic=topic).first()
+    if current is None:
+        return
+    if current.role == Membership.Role.OWNER:
+        others = Membership.objects.filter(topic=topic, role=Membership.Role.OWNER).exclude(
+            user=user
+        )
+        if not others.exists():
+            raise ValidationError(_("A topic keeps at least one owner: give the role first."))
+    Membership.objects.filter(user=user, topic=topic).delete()
+    audit.record(topic, user, "member_left", role=current.role)

@@ -201,10 +201,10 @@ def _index_chunk(backend: Backend, chunk: list[int]) -> None:
         backend.write([doc for pk, doc in documents.items() if pk in now])
         _write_stories([row for pk, row in stories.items() if pk in now])
         # What a search of these topics finds changed now, not when the posts were saved:
-        # the topic's stamp moves again, so that no search page cached in between (keyed
-        # on the stamp, search.views) outlives the index it was read from.
+        # no search page cached in between (keyed on indexed_at too, search.views) may
+        # outlive the index it was read from.
         topic_ids = {topic_of[pk] for pk in now if pk in topic_of}
-        Topic.objects.filter(pk__in=topic_ids).update(content_changed_at=timezone.now())
+        Topic.objects.filter(pk__in=topic_ids).update(indexed_at=timezone.now())
 
 
 def _stories(texts: Sequence[PostText]) -> dict[int, StorySignature]:

@@ -65,10 +65,11 @@ def search_topic(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     page = _page_number(request)
     # A topic's search finds its published posts, the same for whoever may view the topic:
-    # its results are rendered once per query, page, language and topic stamp (which the
-    # index step moves too, search.services), and shared by every reader.
+    # its results are rendered once per query, page, language, topic stamp and the time the
+    # index last wrote the topic (search.services), and shared by every reader.
     digest = hashlib.blake2b(q.encode(), digest_size=12).hexdigest()
-    key = f"search:{topic.pk}:{topic_stamp(topic)}:{get_language()}:{page}:{digest}"
+    stamp = f"{topic_stamp(topic)}-{topic.indexed_at.timestamp()}"
+    key = f"search:{topic.pk}:{stamp}:{get_language()}:{page}:{digest}"
     html = fragment_cache.get(key)
     if html is None:
         results = search(q, topic=topic, user=request.user, page=page)

@@ -46,7 +46,7 @@ FORMAT_VERSION = 1
 
 # Never exported: ids, the parent row, and values recomputed on import (insight_html is
 # re-rendered from the Markdown, so that no imported HTML reaches a page).
-TOPIC_EXCLUDE = {"owner"}
+TOPIC_EXCLUDE = {"owner", "indexed_at"}  # indexed_at: when the index last caught up here
 POST_EXCLUDE = {"topic", "normalized_url", "insight_html", "comment_count", "import_key"}
 COMMENT_EXCLUDE = {"post", "import_key"}
 MEMBER_EXCLUDE = {"user", "topic"}
