@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("glaneur.federation.urls")),
     path("", include("glaneur.sources.urls")),
     path("", include("glaneur.organisations.urls")),
+    path("", include("glaneur.teams.urls")),
     # One namespace for a topic's pages: curators' (curation) then readers' (reading).
     path("", include((curation_urls.urlpatterns + reading_urls.urlpatterns, "curation"))),
 ]

@@ -111,6 +111,19 @@ def _inbox(topic: Topic) -> None:
     suggest(topic, "https://www.example.org/visiteur", by=None, name="Camille", comment="À lire")
 
 
+def _team(curator: Any, topic: Topic) -> None:
+    """An invitation waiting, a contributor's post awaiting approval, audit entries."""
+    from glaneur.curation.services import create_post, update_topic
+    from glaneur.teams import services as teams
+
+    teams.invite(topic, by=curator, who="nouvelle@example.org", role="contributor")
+    contributor = teams.invite(
+        topic, by=curator, who=make_user("conrad").get_username(), role="contributor"
+    )
+    update_topic(topic, by=curator, contributors_need_approval=True)
+    create_post(topic, by=contributor.user, title="Une proposition", insight="À *relire*.")  # type: ignore[union-attr]
+
+
 def _organisation(curator: Any, topic: Topic) -> None:
     """An organisation with the topic, a member, a logo, a footer and a pending domain."""
     from glaneur.organisations import services as organisations
@@ -168,6 +181,7 @@ def _build_site() -> dict[str, tuple[str | None, str]]:
     locate_posts(Post.objects.filter(topic=topic).values_list("pk", flat=True), force=True)
     _inbox(topic)
     _organisation(curator, topic)
+    _team(curator, topic)
     t = topic.slug
     anonymous = {
         "home": "/",
@@ -213,6 +227,9 @@ def _build_site() -> dict[str, tuple[str | None, str]]:
         "sources": f"/topic/{t}/sources/",
         "organisation": "/o/capmetiers/",
         "organisation-settings": "/o/capmetiers/settings/",
+        "members": f"/topic/{t}/members/",
+        "review": f"/topic/{t}/review/",
+        "audit": f"/topic/{t}/audit/",
     }
     kinds: dict[str, tuple[str | None, str]] = {
         f"anonymous-{k}": (None, url) for k, url in anonymous.items()
@@ -348,6 +365,7 @@ KINDS = [
         "home", "topic", "post", "new-post", "edit-post", "drafts", "stats", "search", "profile",
         "topic-settings", "scoop", "new-topic", "account-settings", "following",
         "suggestions", "my-suggestions", "sources", "organisation", "organisation-settings",
+        "members", "review", "audit",
     )),
 ]  # fmt: skip
 

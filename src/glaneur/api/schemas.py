@@ -26,7 +26,7 @@ Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=100)]
 PostId = Annotated[int, Field(ge=1, le=2**53)]
 Visibility = Literal["public", "unlisted", "private"]
 Language = Literal["fr", "en"]
-PostStatus = Literal["published", "draft", "scheduled"]
+PostStatus = Literal["published", "draft", "scheduled", "pending"]  # pending: awaiting approval
 PostState = Literal["queued", "fetching", "ready", "failed", "blocked"]
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "glaneur.federation",
     "glaneur.sources",
     "glaneur.organisations",
+    "glaneur.teams",
     "glaneur.api",
     "glaneur.runtime",
 ]
@@ -368,6 +369,8 @@ GLANEUR_POLL_THREADS = int(os.environ.get("GLANEUR_POLL_THREADS", "16"))
 GLANEUR_POLL_PER_HOST = int(os.environ.get("GLANEUR_POLL_PER_HOST", "2"))
 # Where the worker processes of one machine count their requests per host (lock files).
 GLANEUR_POLL_LOCK_DIR = os.environ.get("GLANEUR_POLL_LOCK_DIR", str(DATA_DIR / "polling-hosts"))
+# Days an invitation to a topic's team stays valid (teams).
+GLANEUR_INVITATION_DAYS = int(os.environ.get("GLANEUR_INVITATION_DAYS", "14"))
 # "Poll now" (page, API, CLI) requests per topic and hour.
 GLANEUR_POLL_NOW_RATE = int(os.environ.get("GLANEUR_POLL_NOW_RATE", "30"))
 # ActivityPub: the inboxes one delivery task POSTs to at once (federation).
