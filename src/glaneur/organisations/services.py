@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -202,8 +203,6 @@ def add_domain(organisation: Organisation, host: str, *, by: AnyUser | None) -> 
 
 
 def _main_host() -> str:
-    from urllib.parse import urlsplit
-
     return (urlsplit(settings.GLANEUR_BASE_URL).hostname or "").lower()
 
 
