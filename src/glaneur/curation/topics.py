@@ -58,6 +58,7 @@ def create_topic(
     return topic
 
 
+@transaction.atomic
 def update_topic(topic: Topic, *, by: AnyUser, **fields: Any) -> Topic:
     check_can_manage(by, topic)
     was_visible_to_all = topic.visibility in OPEN_VISIBILITIES
@@ -89,9 +90,18 @@ def update_topic(topic: Topic, *, by: AnyUser, **fields: Any) -> Topic:
     return topic
 
 
+def _lock_team(topic: Topic) -> None:
+    """One change to a topic's team at a time (the topic's row locked until the commit), so
+    that two owners leaving or demoting each other at once cannot leave it without one."""
+    list(Topic.objects.select_for_update().filter(pk=topic.pk).values_list("pk", flat=True))
+
+
+# Each change of the team and its audit entry are one transaction: both or neither.
+@transaction.atomic
 def add_member(topic: Topic, user: User, role: str, *, by: AnyUser) -> Membership:
     """Give a user a role in the topic; only the owner may make or unmake owners."""
     check_can_manage(by, topic)
+    _lock_team(topic)
     current = Membership.objects.filter(user=user, topic=topic).first()
     touches_owner = role == Membership.Role.OWNER or (
         current is not None and current.role == Membership.Role.OWNER
@@ -113,8 +123,10 @@ def add_member(topic: Topic, user: User, role: str, *, by: AnyUser) -> Membershi
     return membership
 
 
+@transaction.atomic
 def remove_member(topic: Topic, user: User, *, by: AnyUser) -> None:
     """Take a user's role away; the last owner cannot be removed."""
+    _lock_team(topic)
     current = Membership.objects.filter(user=user, topic=topic).first()
     if current is None:
         return
@@ -136,8 +148,10 @@ def _check_owner_change(topic: Topic, user: User, by: AnyUser) -> None:
         raise ValidationError(_("A topic keeps at least one owner."))
 
 
+@transaction.atomic
 def leave_topic(topic: Topic, user: User) -> None:
     """A member gives up their role (the last owner cannot: a topic keeps one)."""
+    _lock_team(topic)
     current = Membership.objects.filter(user=user, topic=topic).first()
     if current is None:
         return
