@@ -224,3 +224,26 @@ def test_operators_see_organisations_and_domains_in_the_admin(org: dict[str, Any
             "veille.example.org" in response.content.decode() or "Cap" in response.content.decode()
         )
     assert client.get("/admin/organisations/domain/add/").status_code == 403
+
+
+def test_a_signed_in_person_founds_an_organisation_and_administers_it() -> None:
+    from glaneur.organisations.models import Organisation, OrganisationMember
+    from tests.factories import make_user
+
+    founder = make_user("fondatrice")
+    anonymous = Client().post("/o/new/", {"name": "Cap Métiers", "slug": "cap-metiers"})
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    client = Client()
+    client.force_login(founder)
+    assert client.get("/o/new/").status_code == 200
+    reserved = client.post("/o/new/", {"name": "Nouvelle", "slug": "new"})
+    assert reserved.status_code == 200 and not Organisation.objects.exists()
+    made = client.post("/o/new/", {"name": "Cap Métiers NA", "slug": "cap-metiers"})
+    assert made.status_code == 302 and made["Location"] == "/o/cap-metiers/settings/"
+    organisation = Organisation.objects.get(slug="cap-metiers")
+    assert OrganisationMember.objects.get(organisation=organisation).user == founder
+    assert client.get("/o/cap-metiers/settings/").status_code == 200
+    taken = Client()
+    taken.force_login(make_user("autre"))
+    again = taken.post("/o/new/", {"name": "Autre", "slug": "cap-metiers"})
+    assert again.status_code == 200 and Organisation.objects.count() == 1

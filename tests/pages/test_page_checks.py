@@ -227,6 +227,7 @@ def _build_site() -> dict[str, tuple[str | None, str]]:
         "sources": f"/topic/{t}/sources/",
         "organisation": "/o/capmetiers/",
         "organisation-settings": "/o/capmetiers/settings/",
+        "organisation-new": "/o/new/",
         "members": f"/topic/{t}/members/",
         "review": f"/topic/{t}/review/",
         "audit": f"/topic/{t}/audit/",
@@ -365,7 +366,7 @@ KINDS = [
         "home", "topic", "post", "new-post", "edit-post", "drafts", "stats", "search", "profile",
         "topic-settings", "scoop", "new-topic", "account-settings", "following",
         "suggestions", "my-suggestions", "sources", "organisation", "organisation-settings",
-        "members", "review", "audit",
+        "members", "review", "audit", "organisation-new",
     )),
 ]  # fmt: skip
 

@@ -41,3 +41,20 @@ class DomainForm(forms.Form):
         max_length=253,
         help_text=_("e.g. veille.example.org"),
     )
+
+
+class NewOrganisationForm(forms.ModelForm[Organisation]):
+    class Meta:
+        model = Organisation
+        fields = ["name", "slug", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"slug": _("The end of its address, /o/…/: letters, digits, hyphens.")}
+
+    def clean_slug(self) -> str:
+        slug = str(self.cleaned_data["slug"])
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(_("This address is reserved."))
+        return slug
+
+
+RESERVED_SLUGS = frozenset({"new"})

@@ -5,6 +5,7 @@ from . import views
 app_name = "organisations"
 urlpatterns = [
     path("_glaneur/domain-check", views.domain_check, name="domain-check"),
+    path("o/new/", views.organisation_new, name="new"),
     path("o/<slug:slug>/", views.organisation_page, name="page"),
     path("o/<slug:slug>/brand.css", views.brand_css, name="brand-css"),
     path("o/<slug:slug>/settings/", views.organisation_settings, name="settings"),

@@ -20,7 +20,7 @@ from glaneur.curation.models import Topic
 
 from . import hosts, queries, services
 from .colours import HEX_COLOUR
-from .forms import BrandingForm, DomainForm, MemberForm
+from .forms import BrandingForm, DomainForm, MemberForm, NewOrganisationForm
 from .models import Domain, Organisation, OrganisationMember
 
 
@@ -39,6 +39,22 @@ def _page(request: HttpRequest, organisation: Organisation) -> HttpResponse:
 
 def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, get_object_or_404(Organisation, slug=slug))
+
+
+@login_required
+def organisation_new(request: HttpRequest) -> HttpResponse:
+    """Any signed-in person may found an organisation and becomes its administrator (its
+    topics are added from the settings, a custom domain is verified before it serves)."""
+    form = NewOrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.create_organisation(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Organisation created."))
+            return redirect("organisations:settings", slug=organisation.slug)
+    return render(request, "organisations/new.html", {"form": form})
 
 
 def domain_home(request: HttpRequest) -> HttpResponse:
