@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from glaneur.curation import audit, events
 from glaneur.curation.models import AuditEntry, Post, Topic
-from glaneur.curation.services import create_post, publish, scoop_url, update_topic
+from glaneur.curation.services import approve, create_post, publish, scoop_url, update_topic
 from glaneur.teams import notices
 from tests.api.conftest import token_client
 from tests.audience.mailserver import MailServer
@@ -125,3 +125,16 @@ def test_the_audit_list_pages_every_change(strict: Topic, team: dict[str, Any]) 
     assert "a0@example.org" in second
     actions = set(AuditEntry.objects.filter(topic=strict).values_list("action", flat=True))
     assert "approval_required" in actions
+
+
+def test_an_approved_post_is_the_editors_to_change(strict: Topic, team: dict[str, Any]) -> None:
+    contributor = team["contributor"]
+    post = create_post(strict, by=contributor, title="Proposé")
+    edit = reverse("curation:post-edit", args=[strict.slug, post.pk])
+    assert client_for(contributor).get(edit).status_code == 200  # while it waits
+    approve(post, by=team["editor"])
+    assert client_for(contributor).get(edit).status_code == 403
+    assert client_for(team["editor"]).get(edit).status_code == 200
+    # Without approval asked, a contributor keeps their own published posts.
+    update_topic(strict, by=strict.owner, contributors_need_approval=False)
+    assert client_for(contributor).get(edit).status_code == 200

@@ -96,6 +96,8 @@ def _role_edits(role: str | None, user: AnyUser | None, post: Post) -> bool:
         and user is not None
         and post.curated_by_id is not None
         and post.curated_by_id == user.pk
+        # Where an editor approves what goes out, what went out is the editors' to change.
+        and not (post.status == Post.Status.PUBLISHED and post.topic.contributors_need_approval)
     )
 
 
