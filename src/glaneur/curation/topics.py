@@ -96,6 +96,22 @@ def _lock_team(topic: Topic) -> None:
     list(Topic.objects.select_for_update().filter(pk=topic.pk).values_list("pk", flat=True))
 
 
+def _check_owners(
+    topic: Topic, user: User, current: Membership | None, role: str | None, *, by: AnyUser | None
+) -> None:
+    """The team's owner rules, for every change of ``user``'s role to ``role`` (None: no
+    role any more): only an owner makes or unmakes an owner (``by`` None: the member gives
+    up their own role), and a topic keeps one."""
+    was_owner = current is not None and current.role == Membership.Role.OWNER
+    touches_owner = was_owner or role == Membership.Role.OWNER
+    if by is not None and touches_owner and role_of(by, topic) != Membership.Role.OWNER:
+        raise PermissionDenied(_("Only the topic's owner may change who owns it."))
+    if was_owner and role != Membership.Role.OWNER:
+        others = Membership.objects.filter(topic=topic, role=Membership.Role.OWNER)
+        if not others.exclude(user=user).exists():
+            raise ValidationError(_("A topic keeps at least one owner: give the role first."))
+
+
 # Each change of the team and its audit entry are one transaction: both or neither.
 @transaction.atomic
 def add_member(topic: Topic, user: User, role: str, *, by: AnyUser) -> Membership:
@@ -103,17 +119,7 @@ def add_member(topic: Topic, user: User, role: str, *, by: AnyUser) -> Membershi
     check_can_manage(by, topic)
     _lock_team(topic)
     current = Membership.objects.filter(user=user, topic=topic).first()
-    touches_owner = role == Membership.Role.OWNER or (
-        current is not None and current.role == Membership.Role.OWNER
-    )
-    if touches_owner and role_of(by, topic) != Membership.Role.OWNER:
-        raise PermissionDenied(_("Only the topic's owner may change who owns it."))
-    other_owners = Membership.objects.filter(topic=topic, role=Membership.Role.OWNER).exclude(
-        user=user
-    )
-    demoting_owner = current is not None and current.role == Membership.Role.OWNER
-    if demoting_owner and role != Membership.Role.OWNER and not other_owners.exists():
-        raise ValidationError(_("A topic keeps at least one owner."))
+    _check_owners(topic, user, current, role, by=by)
     membership, _created = Membership.objects.update_or_create(
         user=user, topic=topic, defaults={"role": role}
     )
@@ -126,26 +132,14 @@ def add_member(topic: Topic, user: User, role: str, *, by: AnyUser) -> Membershi
 @transaction.atomic
 def remove_member(topic: Topic, user: User, *, by: AnyUser) -> None:
     """Take a user's role away; the last owner cannot be removed."""
+    check_can_manage(by, topic)
     _lock_team(topic)
     current = Membership.objects.filter(user=user, topic=topic).first()
     if current is None:
         return
-    if current.role == Membership.Role.OWNER:
-        _check_owner_change(topic, user, by)
-    else:
-        check_can_manage(by, topic)
+    _check_owners(topic, user, current, None, by=by)
     Membership.objects.filter(user=user, topic=topic).delete()
     audit.record(topic, by, "member_removed", member=user.get_username(), role=current.role)
-
-
-def _check_owner_change(topic: Topic, user: User, by: AnyUser) -> None:
-    """Only an owner unmakes an owner, and a topic keeps one."""
-    check_can_manage(by, topic)
-    if role_of(by, topic) != Membership.Role.OWNER:
-        raise PermissionDenied(_("Only the topic's owner may change who owns it."))
-    others = Membership.objects.filter(topic=topic, role=Membership.Role.OWNER).exclude(user=user)
-    if not others.exists():
-        raise ValidationError(_("A topic keeps at least one owner."))
 
 
 @transaction.atomic
@@ -155,11 +149,6 @@ def leave_topic(topic: Topic, user: User) -> None:
     current = Membership.objects.filter(user=user, topic=topic).first()
     if current is None:
         return
-    if current.role == Membership.Role.OWNER:
-        others = Membership.objects.filter(topic=topic, role=Membership.Role.OWNER).exclude(
-            user=user
-        )
-        if not others.exists():
-            raise ValidationError(_("A topic keeps at least one owner: give the role first."))
+    _check_owners(topic, user, current, None, by=None)
     Membership.objects.filter(user=user, topic=topic).delete()
     audit.record(topic, user, "member_left", role=current.role)
