@@ -96,6 +96,16 @@ def _lock_team(topic: Topic) -> None:
     list(Topic.objects.select_for_update().filter(pk=topic.pk).values_list("pk", flat=True))
 
 
+def check_can_give_role(topic: Topic, role: str, *, by: AnyUser) -> None:
+    """Who may give (or invite to, or take back) ``role`` in the topic: its owner and
+    editors, and an owner's role only its owner."""
+    check_can_manage(by, topic)
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Choose a role: owner, editor or contributor."))
+    if role == Membership.Role.OWNER and role_of(by, topic) != Membership.Role.OWNER:
+        raise PermissionDenied(_("Only the topic's owner may change who owns it."))
+
+
 def _check_owners(
     topic: Topic, user: User, current: Membership | None, role: str | None, *, by: AnyUser | None
 ) -> None:
@@ -103,9 +113,10 @@ def _check_owners(
     role any more): only an owner makes or unmakes an owner (``by`` None: the member gives
     up their own role), and a topic keeps one."""
     was_owner = current is not None and current.role == Membership.Role.OWNER
-    touches_owner = was_owner or role == Membership.Role.OWNER
-    if by is not None and touches_owner and role_of(by, topic) != Membership.Role.OWNER:
-        raise PermissionDenied(_("Only the topic's owner may change who owns it."))
+    if by is not None:
+        # Unmaking an owner is the owner's, as making one; any other change, the managers'.
+        given = Membership.Role.OWNER if was_owner else role or (current.role if current else "")
+        check_can_give_role(topic, given, by=by)
     if was_owner and role != Membership.Role.OWNER:
         others = Membership.objects.filter(topic=topic, role=Membership.Role.OWNER)
         if not others.exclude(user=user).exists():

@@ -38,10 +38,17 @@ def _language(user_id: int | None) -> str:
     return mail.supported_language(code)
 
 
-def _send(template: str, context: dict[str, Any], to: str, language: str) -> None:
+def _send(
+    template: str, context: dict[str, Any], to: str, language: str, connection: Any = None
+) -> None:
+    """One mail, on ``connection`` if given (several mails share one), else its own."""
     rendered = mail.render(template, context, language=language)
-    with mail.connection() as connection:
-        result = mail.send(connection, mail.build_message(rendered, to, language=language))
+    message = mail.build_message(rendered, to, language=language)
+    if connection is None:
+        with mail.connection() as own:
+            result = mail.send(own, message)
+    else:
+        result = mail.send(connection, message)
     logger.info("teams mail %s to one address: %s", template, result.outcome)
 
 
@@ -76,11 +83,15 @@ def tell_reviewers(post_id: int) -> None:
         "user"
     )
     review_url = mail.absolute_url(reverse("teams:review", args=[post.topic.slug]))
-    for membership in reviewers:
-        if not membership.user.email:
-            continue
-        context = {"post": post, "topic": post.topic, "review_url": review_url}
-        _send("teams/email/review", context, membership.user.email, _language(membership.user_id))
+    languages = dict(
+        Profile.objects.filter(user__memberships__in=reviewers).values_list("user_id", "language")
+    )
+    context = {"post": post, "topic": post.topic, "review_url": review_url}
+    with mail.connection() as connection:
+        for membership in reviewers:
+            if membership.user.email:
+                language = mail.supported_language(languages.get(membership.user_id))
+                _send("teams/email/review", context, membership.user.email, language, connection)
 
 
 def tell_contributor(post_id: int) -> None:

@@ -9,16 +9,15 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from glaneur.curation import audit
-from glaneur.curation.access import check_can_manage, role_of
 from glaneur.curation.models import Membership, Topic
-from glaneur.curation.topics import add_member
+from glaneur.curation.topics import add_member, check_can_give_role
 
 from .models import Invitation
 
@@ -46,19 +45,11 @@ def _invitation_of(token: str) -> Invitation:
     return invitation
 
 
-def _check_role(topic: Topic, role: str, by: AnyUser) -> None:
-    check_can_manage(by, topic)
-    if role not in Membership.Role.values:
-        raise ValidationError(_("Choose a role: owner, editor or contributor."))
-    if role == Membership.Role.OWNER and role_of(by, topic) != Membership.Role.OWNER:
-        raise PermissionDenied(_("Only the topic's owner may change who owns it."))
-
-
 @transaction.atomic
 def invite(topic: Topic, *, by: AnyUser, who: str, role: str) -> Membership | Invitation:
     """Someone with an account (username, or the e-mail of an account) joins at once;
     another e-mail address gets an invitation link by mail."""
-    _check_role(topic, role, by)
+    check_can_give_role(topic, role, by=by)
     who = who.strip()
     users = get_user_model().objects
     user = users.filter(username__iexact=who).first()
@@ -120,7 +111,7 @@ def accept(token: str, user: User) -> Membership:
 
 @transaction.atomic
 def revoke(invitation: Invitation, *, by: AnyUser) -> None:
-    _check_role(invitation.topic, invitation.role, by)
+    check_can_give_role(invitation.topic, invitation.role, by=by)
     updated = Invitation.objects.filter(pk=invitation.pk, accepted_at=None, revoked_at=None).update(
         revoked_at=timezone.now()
     )
