@@ -6,9 +6,14 @@ Fills a fresh SQLite database (a temporary folder) with one topic of --posts pos
 with gunicorn (`glaneur serve`, 2 workers) on a free loopback port, and prints for each URL:
 
 - c=1: p50 and p95 latency of sequential requests (what one reader waits);
-- c=N: requests per second, p50 and p95 with --concurrency clients (keep-alive
-  http.client connections; gunicorn's sync workers close them, so clients reconnect);
+- c=N: requests per second, p50 and p95 with --concurrency clients;
 - the peak resident memory (VmHWM) of each web worker at the end.
+
+The load comes from wrk (`--client wrk`, the default when `wrk` is on PATH: a C client that
+leaves the cores to the server; a Lua `done()` hook prints its p50 and p95) or from Python
+threads (`--client python`: keep-alive http.client connections, which gunicorn's sync workers
+close after each response, so clients reconnect; the GIL-bound client takes a large share of
+the 2 cores). Both send a browser User-Agent, so every request records a view.
 
 Each URL is measured as an anonymous visitor, and the topic page, `?page=7`, a two-tag
 filter and the topic's search also as a signed-in reader who follows the topic and as its
@@ -16,7 +21,7 @@ curator (a session cookie made for each, sent with every request).
 
 Never run by the test suite. Exits non-zero if any request failed.
 
-    .venv/bin/python bench/topic_page.py [--posts 10000] [--requests 1000] [--concurrency 8]
+    .venv/bin/python bench/topic_page.py [--posts 10000] [--concurrency 8] [--client wrk]
 """
 
 from __future__ import annotations
@@ -51,11 +56,28 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--tags", type=int, default=200)
-    parser.add_argument("--requests", type=int, default=1000, help="per URL, concurrent run")
-    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument(
-        "--sequential", type=int, default=200, help="requests per URL, one client (c=1)"
+        "--client",
+        choices=("wrk", "python"),
+        default="wrk" if shutil.which("wrk") else "python",
+        help="load generator (default: wrk when on PATH)",
     )
+    parser.add_argument(
+        "--requests", type=int, default=1000, help="per URL, concurrent run (python client)"
+    )
+    parser.add_argument(
+        "--sequential",
+        type=int,
+        default=200,
+        help="requests per URL, one client (c=1; python client)",
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=8, help="per URL, concurrent run (wrk client)"
+    )
+    parser.add_argument(
+        "--sequential-seconds", type=float, default=4, help="per URL, one client (wrk client)"
+    )
+    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn web workers")
     parser.add_argument(
         "--path",
@@ -251,10 +273,21 @@ def peak_rss_mib(pid: int) -> float:
 
 @dataclass
 class Result:
-    latencies: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)  # seconds (python client)
     failures: list[str] = field(default_factory=list)
     elapsed: float = 0.0
     body_bytes: int = 0
+    count: int = 0  # successful requests
+    quantiles: dict[int, float] = field(default_factory=dict)  # seconds, from wrk
+
+    def latency(self, q: int) -> float:
+        if q in self.quantiles:
+            return self.quantiles[q]
+        return percentile(self.latencies, q)
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.elapsed if self.elapsed else float("nan")
 
 
 class Client:
@@ -308,6 +341,7 @@ def run(port: int, path: str, total: int, concurrency: int, cookie: str = "") ->
                 failures.append(f"HTTP {status}")
         client.close()
         with lock:
+            result.count += len(latencies)
             result.latencies.extend(latencies)
             result.failures.extend(failures)
             result.body_bytes = max(result.body_bytes, size)
@@ -319,6 +353,53 @@ def run(port: int, path: str, total: int, concurrency: int, cookie: str = "") ->
     return result
 
 
+# wrk prints its own summary, then this hook's line: requests, microseconds, errors, p50, p95.
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("GLANEUR-WRK %d %d %d %d %d %d %d %d %d\\n",
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(95)))
+end
+"""
+
+
+def run_wrk(
+    port: int, path: str, seconds: float, concurrency: int, script: Path, cookie: str = ""
+) -> Result:
+    """``seconds`` of load from wrk with ``concurrency`` connections (two threads at most)."""
+    headers = ["-H", f"User-Agent: {USER_AGENT}"]
+    if cookie:
+        headers += ["-H", f"Cookie: {cookie}"]
+    command = [
+        "wrk",
+        *("-c", str(concurrency), "-t", str(min(2, concurrency))),
+        *("-d", f"{max(1, round(seconds))}s", "--timeout", "30s", "-s", str(script)),
+        *headers,
+        f"http://{HOST}:{port}{path}",
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next((x for x in output.splitlines() if x.startswith("GLANEUR-WRK ")), None)
+    if line is None:
+        raise SystemExit(f"wrk printed no summary:\n{output}")
+    fields = [int(x) for x in line.split()[1:]]
+    requests, micros, connect, read, write, status, timeout, p50, p95 = fields
+    result = Result(elapsed=micros / 1e6, quantiles={50: p50 / 1e6, 95: p95 / 1e6})
+    errors = {"connect": connect, "read": read, "write": write, "timeout": timeout}
+    result.failures = [f"{name} error" for name, n in errors.items() for _ in range(n)]
+    result.failures += ["HTTP status not 2xx/3xx"] * status
+    result.count = requests - status
+    # The body's size, and a check that the page answers 200, with one plain request.
+    client = Client(port)
+    try:
+        code, result.body_bytes = client.get(path, cookie)
+    finally:
+        client.close()
+    if code != 200:
+        result.failures.append(f"HTTP {code}")
+    return result
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -327,8 +408,8 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def ms(result: Result, q: float) -> str:
-    return f"{percentile(result.latencies, q) * 1000:.1f}ms"
+def ms(result: Result, q: int) -> str:
+    return f"{result.latency(q) * 1000:.1f}ms"
 
 
 def main() -> int:
@@ -373,6 +454,16 @@ def bench(args: argparse.Namespace, data_dir: Path) -> int:
     urls = [(who, p.format(**values)) for who, p in measured]
 
     port = free_port()
+    script = data_dir / "wrk.lua"
+    script.write_text(WRK_SCRIPT)
+
+    def load(path: str, concurrency: int, cookie: str) -> Result:
+        if args.client == "wrk":
+            seconds = args.seconds if concurrency > 1 else args.sequential_seconds
+            return run_wrk(port, path, seconds, concurrency, script, cookie)
+        total = args.requests if concurrency > 1 else args.sequential
+        return run(port, path, total, concurrency, cookie)
+
     rows: list[tuple[str, Result, Result]] = []
     with gunicorn(data_dir, port, args.workers) as server:
         wait_until_up(port, server)
@@ -382,16 +473,25 @@ def bench(args: argparse.Namespace, data_dir: Path) -> int:
             label = f"{who or 'anonymous'} {path}"
             print(f"Measuring {label} …", flush=True)
             cookie = filled.cookies.get(who, "")
-            sequential = run(port, path, args.sequential, 1, cookie)
-            concurrent = run(port, path, args.requests, args.concurrency, cookie)
+            sequential = load(path, 1, cookie)
+            concurrent = load(path, args.concurrency, cookie)
             rows.append((label, sequential, concurrent))
         workers = children_of(server.pid)
         memory = {pid: peak_rss_mib(pid) for pid in workers}
 
+    if args.client == "wrk":
+        how = (
+            f"wrk; c=1: {args.sequential_seconds:g} s, c={args.concurrency}: "
+            f"{args.seconds:g} s per URL"
+        )
+    else:
+        how = (
+            f"python client; c=1: {args.sequential} sequential requests, "
+            f"c={args.concurrency}: {args.requests} requests"
+        )
     print(
         f"\ngunicorn {args.workers} sync workers, {settings.GLANEUR_POSTS_PER_PAGE} posts per "
-        f"page; c=1: {args.sequential} sequential requests, c={args.concurrency}: "
-        f"{args.requests} requests\n"
+        f"page; {how}\n"
     )
     concurrent_rate = f"c={args.concurrency} req/s"
     header = (
@@ -404,10 +504,9 @@ def bench(args: argparse.Namespace, data_dir: Path) -> int:
     for path, seq, con in rows:
         n_failed = len(seq.failures) + len(con.failures)
         failed += n_failed
-        rate = len(con.latencies) / con.elapsed if con.elapsed else float("nan")
         print(
             f"{path[:56]:<56} {con.body_bytes / 1024:>6.1f} {ms(seq, 50):>9} {ms(seq, 95):>8}"
-            f" {rate:>11.1f} {ms(con, 50):>8} {ms(con, 95):>8} {n_failed:>7}"
+            f" {con.rate:>11.1f} {ms(con, 50):>8} {ms(con, 95):>8} {n_failed:>7}"
         )
         for reason in sorted(set(seq.failures + con.failures))[:3]:
             print(f"    failure: {reason}")
