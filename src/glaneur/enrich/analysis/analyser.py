@@ -7,10 +7,12 @@ and the bench call it directly.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from . import lexicon
 from . import nlp as pipeline
 from .attribution import Attributor
 from .people import (
@@ -29,7 +31,7 @@ from .verbs import is_speech_verb
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-VERSION = 2  # raise it when the analyser changes: posts are analysed again in the background
+VERSION = 3  # raise it when the analyser changes: posts are analysed again in the background
 
 # Words before a passage in marks that make it a name, not speech: « le programme « X » ».
 NAMING = re.compile(
@@ -100,11 +102,14 @@ def analyse(fields: Sequence[tuple[str, str]]) -> Result:
     texts = [(name, text) for name, text in fields if text.strip()]
     docs = list(nlp.pipe([text for _name, text in texts]))
     post = _Post()
-    per_field: list[tuple[str, str, Doc, list[Span], list[Mention]]] = []
+    per_field: list[Field] = []
     for (name, text), doc in zip(texts, docs, strict=True):
         spans = find_spans(text)
         per = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"]
-        nouns = frozenset(_offsets(doc, NOUN_TAGS))
+        tokens = _tokens(doc, text)
+        nouns = frozenset(
+            start for start, word, previous in tokens if lexicon.is_common_noun(word, previous)
+        )
         mentions = person_runs(text, per, _context_offsets(text), nouns)
         for mention in mentions:
             role = role_after(text, mention.end, nouns) or role_before(text, mention.start, nouns)
@@ -115,14 +120,14 @@ def analyse(fields: Sequence[tuple[str, str]]) -> Result:
                 if org is not None and not any(_overlaps(org, m) for m in mentions):
                     mentions.append(org)
                     post.add(org)
-        per_field.append((name, text, doc, spans, mentions))
+        per_field.append((name, text, tokens, spans, mentions))
     result = Result()
-    for name, text, doc, spans, mentions in per_field:
+    for name, text, tokens, spans, mentions in per_field:
         mentions.extend(_surname_mentions(text, post, mentions))
         mentions.sort(key=lambda m: m.start)
         attributor = Attributor(text, mentions, spans, post.people)
         for span in spans:
-            words, finite = _shape(doc, span)
+            words, finite = _shape(tokens, span)
             found = attributor.attribute(span)
             if not _is_speech(text, span, words, finite, explicit=found.how in EXPLICIT):
                 continue
@@ -132,46 +137,41 @@ def analyse(fields: Sequence[tuple[str, str]]) -> Result:
                 FoundQuote(name, span.start, span.end, span.content(text), speaker, found.how)
             )
     result.actors = sorted(post.people.values(), key=lambda p: -p.mentions)
-    result.keywords = _keywords(docs)
+    result.keywords = _keywords(per_field)
     return result
 
 
-KEYWORD_TAGS = frozenset({"NOUN", "PROPN", "ADJ"})
-NOUN_TAGS = frozenset({"NOUN"})
 MAX_KEYWORDS = 400
+Word = tuple[int, str, str]  # where it starts, the word, the token before it
 
 
-def _tokens(doc: Doc) -> Any:
-    """(part of speech, start, length, is a word) of each token, read at once: iterating a
-    Doc makes a Python object per token, which cost as much as the ruler."""
-    from spacy.attrs import IDX, IS_ALPHA, LENGTH, POS
+def _tokens(doc: Doc, text: str) -> list[Word]:
+    """Each word with the token before it, read at once: iterating a Doc makes a Python
+    object per token."""
+    from spacy.attrs import IDX, IS_ALPHA, LENGTH
 
-    return doc.to_array([POS, IDX, LENGTH, IS_ALPHA])
-
-
-def _offsets(doc: Doc, tags: frozenset[str]) -> list[int]:
-    """Where the tokens of these parts of speech start."""
-    wanted = _pos_ids(tags)
-    return [idx for pos, idx, _length, _alpha in _tokens(doc).tolist() if pos in wanted]
-
-
-def _pos_ids(tags: frozenset[str]) -> frozenset[int]:
-    from spacy.symbols import IDS
-
-    return frozenset(IDS[tag] for tag in tags)
+    words: list[Word] = []
+    previous = ""
+    for idx, length, alpha in doc.to_array([IDX, LENGTH, IS_ALPHA]).tolist():
+        token = text[idx : idx + length]
+        if alpha or token.replace("-", "").isalpha():
+            words.append((idx, token, previous))
+        previous = token
+    return words
 
 
-def _keywords(docs: Sequence[Doc]) -> list[str]:
-    """The words the model tagged as nouns, proper nouns or adjectives: what a tag may be
-    made of (the edit page's tag suggestions leave out verbs and adverbs with them)."""
-    wanted = _pos_ids(KEYWORD_TAGS)
+Field = tuple[str, str, list[Word], list[Span], list[Mention]]  # name, text, words, spans, names
+
+
+def _keywords(fields: Sequence[Field]) -> list[str]:
+    """The nouns, proper nouns and adjectives (``lexicon.is_keyword``): what a tag may be made
+    of (the edit page's tag suggestions leave out verbs and adverbs with them)."""
     found: set[str] = set()
-    for doc in docs:
-        text = doc.text  # Doc.text joins the tokens again at each call
+    for _name, _text, tokens, _spans, _mentions in fields:
         found.update(
-            text[idx : idx + length].lower()
-            for pos, idx, length, alpha in _tokens(doc).tolist()
-            if pos in wanted and alpha and length > 2
+            word.lower()
+            for _start, word, previous in tokens
+            if len(word) > 2 and lexicon.is_keyword(word, previous)
         )
     return sorted(found)[:MAX_KEYWORDS]
 
@@ -211,17 +211,18 @@ def _surname_mentions(text: str, post: _Post, mentions: list[Mention]) -> list[M
     return found
 
 
-def _shape(doc: Doc, span: Span) -> tuple[int, bool]:
+def _shape(tokens: list[Word], span: Span) -> tuple[int, bool]:
     """How many words the passage has, and whether it has a conjugated verb (terms and
     names in marks have none: « droit commun », « Rallye découverte des métiers »)."""
     words, finite = 0, False
-    for token in doc.char_span(span.start, span.end, alignment_mode="expand") or []:
-        if any(s <= token.idx < e for s, e in span.inner):
+    first = bisect_left(tokens, span.start, key=lambda token: token[0])
+    for start, word, previous in tokens[first:]:
+        if start >= span.end:
+            break
+        if any(s <= start < e for s, e in span.inner):
             continue
-        if token.is_alpha:
-            words += 1
-        if token.pos_ in ("VERB", "AUX") and "Fin" in token.morph.get("VerbForm", []):
-            finite = True
+        words += 1
+        finite = finite or lexicon.is_finite_verb(word, previous)
     return words, finite
 
 

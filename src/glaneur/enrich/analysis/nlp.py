@@ -91,6 +91,9 @@ def ruler_patterns() -> list[dict[str, Any]]:
     return [{"label": "ORG", "pattern": pattern} for pattern in org]
 
 
+EXCLUDED = ["tok2vec", "morphologizer", "parser", "senter", "attribute_ruler", "lemmatizer"]
+
+
 def load() -> Language:
     """The pipeline (loaded on first use, once per process)."""
     global _nlp
@@ -104,10 +107,10 @@ def load() -> Language:
             # (bench/enrich.py: 9.6 → 15.5 posts/s). Set before loading: layers keep the
             # ops they are made with.
             set_current_ops(NumpyOps(use_blis=False))
-            # Not the parser (no use of dependencies), the lemmatizer (verbs.py reads the
-            # lemma table itself), nor the attribute ruler (it copies POS into TAG,
-            # which nothing reads).
-            nlp = spacy.load(MODEL, exclude=["parser", "lemmatizer", "attribute_ruler"])
+            # The NER only (it has its own token-to-vector layer): parts of speech come
+            # from a lexicon (lexicon.py), the lemmas from the lookup table (verbs.py), and
+            # nothing reads dependencies.
+            nlp = spacy.load(MODEL, exclude=EXCLUDED)
             ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
             ruler.add_patterns(ruler_patterns())  # type: ignore[attr-defined]
             _nlp = nlp

@@ -142,7 +142,7 @@ DETERMINER = re.compile(r"(?:[Uu]ne?|[Ll]e|[Ll]a|[Ss]on|[Ss]a|[Ll]eur|[Nn]otre)\
 
 
 def _noun_at(text: str, offset: int, nouns: frozenset[int]) -> bool:
-    """A common noun (as the model tagged it) in lower case starts at ``offset``."""
+    """A common noun (``lexicon.is_common_noun``) in lower case starts at ``offset``."""
     if offset not in nouns or not text[offset : offset + 1].islower():
         return False
     # A past participle taken for a noun ("arrivée de Porto"): the roles ending so
@@ -181,7 +181,9 @@ def role_before(text: str, start: int, nouns: frozenset[int] = frozenset()) -> s
     match = ROLE_BEFORE.search(window.rstrip()[:-1])
     if match is None:
         return ""
-    clause = match.group("role")
+    # After a sentence's end the clause opens with a space (". Un viticulteur de X, Y").
+    clause = match.group("role").lstrip()
+    clause_start = offset + match.end("role") - len(clause)
     words = list(re.finditer(r"\S+", clause))
     for index, word in enumerate(words):
         if role_noun(word.group()) and fold(word.group()) not in ROLE_LEAD:
@@ -194,7 +196,7 @@ def role_before(text: str, start: int, nouns: frozenset[int] = frozenset()) -> s
                 continue
             return _trim_role(_without_article(role))
     article = DETERMINER.match(clause)
-    if article is not None and _noun_at(text, offset + match.start("role") + article.end(), nouns):
+    if article is not None and _noun_at(text, clause_start + article.end(), nouns):
         return _trim_role(clause[article.end() :].strip())
     return ""
 
