@@ -93,10 +93,10 @@ def cards_html(
 
 def fill(html: str, request: HtmxHttpRequest, reader: Reader) -> str:
     """Put the reader's own token, return path and rescoop menu in shared HTML."""
-    return _Personal(request, reader).fill(html)
+    return Personal(request, reader).fill(html)
 
 
-class _Personal:
+class Personal:
     """The reader's own values, made once per page (a CSRF token is masked anew at each
     ``get_token``: thirty cards must not ask thirty times)."""
 
@@ -105,7 +105,7 @@ class _Personal:
         self.reader = reader
         self._values: dict[str, str] = {}
 
-    def _value(self, placeholder: str) -> str:
+    def value(self, placeholder: str) -> str:
         if placeholder not in self._values:
             if placeholder == CSRF:
                 value = escape(get_token(self.request))
@@ -123,5 +123,5 @@ class _Personal:
     def fill(self, html: str) -> str:
         for placeholder in (CSRF, NEXT, OPTIONS):
             if placeholder in html:
-                html = html.replace(placeholder, self._value(placeholder))
+                html = html.replace(placeholder, self.value(placeholder))
         return html

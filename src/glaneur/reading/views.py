@@ -24,10 +24,11 @@ from glaneur.curation.pages import page_number, post_for, rescoop_topics, topic_
 from glaneur.federation.views import negotiated
 from glaneur.http import HtmxHttpRequest
 from glaneur.reading.home import home_languages, home_topics
-from glaneur.territories.queries import lieu_name, parse_lieu, places_stamp, post_ids_in
+from glaneur.territories.queries import Lieu, lieu_name, parse_lieu, places_stamp, post_ids_in
 
 from .cards import Reader, cards_html, fill
 from .related import related_posts
+from .shell import fill_shell, shell_html, shell_key
 
 
 def home(request: HtmxHttpRequest) -> HttpResponse:
@@ -108,12 +109,12 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         # made of cards shared the same way; their own values are filled in afterwards.
         stream_key += f":{reader.kind}"
     stream_html = fragment_cache.get(stream_key)
+    shareable = True  # a cached stream is one shared by this kind of reader
     if stream_html is None:
         within = post_ids_in(lieu) if lieu else None
         context["stream"] = stream = queries.topic_stream(
             topic, tags=tag_slugs, page=page, within=within
         )
-        shareable = True
         if not stream.posts:
             context.update(empty_stream_context(topic, tag_slugs, place, page, within))
         elif not anonymous:
@@ -124,15 +125,46 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         )
         if shareable:
             fragment_cache.set(stream_key, stream_html, 3600)
-    if not anonymous:
-        stream_html = fill(stream_html, request, reader)
-    context["stream_html"] = stream_html
     if request.htmx and not request.htmx.boosted:
-        if stream_html is not None:
-            return HttpResponse(stream_html)
-        return render(request, "curation/topic_detail.html#stream-page", context)
+        return HttpResponse(fill(stream_html, request, reader) if not anonymous else stream_html)
     record_view(request, topic)
     total, today = topic_view_counts(topic)
+    own: dict[str, Any] = {
+        "topic": topic,
+        "views_total": total,
+        "views_today": today,
+        # Two owner accounts may bear one name (an imported owner and its person): once each.
+        "curators": list(dict.fromkeys(queries.curators(topic))),
+        "following": is_following(request.user, topic),
+        "follower_count": topic.follows.count(),
+    }
+    key = None if anonymous or not shareable else shell_key(request, stream_key=stream_key)
+    if key is not None:
+        # The whole page, shared by this kind of reader; their own values filled in.
+        shell = fragment_cache.get(key)
+        if shell is None:
+            context.update(own, stream_html=stream_html)
+            context.update(page_context(request, topic, stamp, tag_slugs, place, lieu))
+            shell = shell_html(request, context)
+            fragment_cache.set(key, shell, 3600)
+        return HttpResponse(fill_shell(shell, request, reader, own))
+    context.update(
+        own, stream_html=stream_html if anonymous else fill(stream_html, request, reader)
+    )
+    context.update(page_context(request, topic, stamp, tag_slugs, place, lieu))
+    return render(request, "curation/topic_detail.html", context)
+
+
+def page_context(
+    request: HtmxHttpRequest,
+    topic: Topic,
+    stamp: str,
+    tag_slugs: list[str],
+    place: list[tuple[str, str]],
+    lieu: Lieu | None,
+) -> dict[str, Any]:
+    """What the topic page shows around the stream, the same for all its readers: the tag
+    chips (each toggles its tag in the current filter), the filters in force."""
     tags_key = f"popular-tags:{topic.pk}:{stamp}"
     popular = fragment_cache.get(tags_key)
     if popular is None:
@@ -140,25 +172,17 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         fragment_cache.set(tags_key, popular, 3600)
     links = []
     for tag in popular:
-        # Each chip toggles its tag in the current filter, so several tags combine.
         active = tag.slug in tag_slugs
         toggled = [t for t in tag_slugs if t != tag.slug] if active else [*tag_slugs, tag.slug]
         links.append((tag, active, urlencode([("tag", t) for t in toggled] + place)))
     raw_page = request.GET.get("page", "")
-    context.update(
-        page_not_a_number=raw_page if raw_page and not raw_page.isdigit() else "",
-        views_total=total,
-        views_today=today,
-        popular_tags=links,
-        active_tags=queries.tags_by_slug(tag_slugs),
-        lieu=lieu,
-        lieu_name=lieu_name(lieu) if lieu else "",
-        # Two owner accounts may bear one name (an imported owner and its person): once each.
-        curators=list(dict.fromkeys(queries.curators(topic))),
-        following=is_following(request.user, topic),
-        follower_count=topic.follows.count(),
-    )
-    return render(request, "curation/topic_detail.html", context)
+    return {
+        "page_not_a_number": raw_page if raw_page and not raw_page.isdigit() else "",
+        "popular_tags": links,
+        "active_tags": queries.tags_by_slug(tag_slugs),
+        "lieu": lieu,
+        "lieu_name": lieu_name(lieu) if lieu else "",
+    }
 
 
 def _related(request: HtmxHttpRequest, post: Post, topic: Topic) -> list[Post]:

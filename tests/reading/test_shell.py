@@ -1,0 +1,117 @@
+"""A signed-in reader's topic page is rendered once per kind of reader and shared
+(reading/shell.py): each reader still gets their own name, follow button, CSRF token, view
+counter, messages and language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.test import Client, RequestFactory
+
+from glaneur.audience.services import follow
+from glaneur.cache import fragment_cache
+from glaneur.curation.models import Topic
+from glaneur.curation.services import create_post
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+
+
+def signed_in(user: object, *, csrf: bool = False) -> Client:
+    client = Client(enforce_csrf_checks=csrf, HTTP_USER_AGENT=BROWSER)
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def page(client: Client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return str(response.content.decode())
+
+
+def shared_pages() -> int:
+    return sum(1 for key in fragment_cache._cache if ":page:" in str(key))  # type: ignore[attr-defined]
+
+
+def test_a_second_reader_gets_the_shared_page_with_their_own_name_and_follow_button(
+    topic: Topic,
+) -> None:
+    create_post(topic, by=topic.owner, title="Un forum pour l’alternance")
+    alice = make_user("alice", first_name="Alice <Martin>")
+    bob = make_user("bob", first_name="Bob")
+    follow(bob, topic)
+    alice_page = page(signed_in(alice), topic.get_absolute_url())
+    assert shared_pages() == 1
+    bob_page = page(signed_in(bob), topic.get_absolute_url())
+    assert shared_pages() == 1  # Bob's page came from Alice's render
+    assert "Alice &lt;Martin&gt;</a>" in alice_page and 'href="/u/alice/"' in alice_page
+    assert "Bob</a>" in bob_page and 'href="/u/bob/"' in bob_page and "Alice" not in bob_page
+    assert 'aria-pressed="false"' in alice_page and 'aria-pressed="true"' in bob_page
+    assert "1 abonné" in bob_page or "1 follower" in bob_page
+    assert "Un forum pour l’alternance" in bob_page
+    assert "glaneur-slot" not in bob_page and "-placeholder" not in bob_page
+
+
+def test_the_view_counter_moves_on_the_shared_page(topic: Topic) -> None:
+    client = signed_in(make_user("lecteur"))
+
+    def views() -> str:
+        found = re.search(r'<p class="views">\s*(\d+)', page(client, topic.get_absolute_url()))
+        assert found is not None
+        return found.group(1)
+
+    assert [views(), views(), views()] == ["1", "2", "3"]
+
+
+def test_the_follow_form_of_the_shared_page_carries_the_readers_own_token(topic: Topic) -> None:
+    page(signed_in(make_user("premier")), topic.get_absolute_url())  # fills the shared page
+    reader = make_user("lectrice")
+    client = signed_in(reader, csrf=True)
+    html = page(client, topic.get_absolute_url())
+    form = re.search(r'<form class="follow".*?</form>', html, re.S)
+    assert form is not None
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group())
+    assert token is not None
+    answer = client.post(
+        f"/topic/{topic.slug}/follow/",
+        {"csrfmiddlewaretoken": token.group(1), "action": "follow"},
+    )
+    assert answer.status_code == 302
+    assert topic.follows.filter(user=reader).exists()
+    html = page(client, topic.get_absolute_url())
+    assert 'aria-pressed="true"' in html
+
+
+def test_a_readers_messages_are_shown_once_and_never_shared(topic: Topic) -> None:
+    page(signed_in(make_user("premier")), topic.get_absolute_url())  # fills the shared page
+    client = signed_in(make_user("lectrice"))
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies[storage.cookie_name] = storage._encode(  # type: ignore[attr-defined]
+        [Message(constants.SUCCESS, "Bienvenue à bord, lectrice.")]
+    )
+    assert "Bienvenue à bord, lectrice." in page(client, topic.get_absolute_url())
+    assert "Bienvenue à bord" not in page(client, topic.get_absolute_url())  # once
+    assert "Bienvenue à bord" not in page(signed_in(make_user("autre")), topic.get_absolute_url())
+
+
+def test_each_language_has_its_own_shared_page(topic: Topic) -> None:
+    french = page(signed_in(make_user("lecteur")), topic.get_absolute_url())
+    english_reader = signed_in(make_user("reader"))
+    english_reader.cookies["django_language"] = "en"
+    english = page(english_reader, topic.get_absolute_url())
+    assert 'lang="fr"' in french and "Se déconnecter" in french
+    assert 'lang="en"' in english and "Log out" in english
+    assert shared_pages() == 2
+
+
+def test_the_language_switch_comes_back_to_the_readers_own_page(topic: Topic) -> None:
+    path = f"{topic.get_absolute_url()}?utm_source=lettre&x=%22%3E"
+    page(signed_in(make_user("premier")), topic.get_absolute_url())
+    html = page(signed_in(make_user("lectrice")), path)
+    assert f'name="next" value="{path.replace("&", "&amp;")}"' in html
