@@ -118,3 +118,19 @@ def test_the_step_keeps_the_nouns_and_adjectives_for_tag_suggestions(analysed_po
     keywords = set(Analysis.objects.get(post=analysed_post).keywords)
     assert {"espace", "parcours", "directrice"} <= keywords
     assert not keywords & {"explique", "voulons", "accueillir", "les", "dans"}
+
+
+@override_settings(GLANEUR_ENRICH_IN_WORKER=True)
+def test_a_change_that_leaves_the_texts_as_they_were_enqueues_nothing(
+    analysed_post: Post, django_capture_on_commit_callbacks: Any
+) -> None:
+    DBTaskResult.objects.all().delete()
+    owner = analysed_post.topic.owner
+    with django_capture_on_commit_callbacks(execute=True):
+        update_post(analysed_post, by=owner, tags=["jeunes", "niort"])
+    assert analysed_post.tags.count() == 2  # the post did change
+    assert not DBTaskResult.objects.filter(task_path="glaneur.enrich.tasks.analyse_posts").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_post(analysed_post, by=owner, insight="Un espace de plus pour les jeunes.")
+    task = DBTaskResult.objects.get(task_path="glaneur.enrich.tasks.analyse_posts")
+    assert task.args_kwargs["args"][0] == [analysed_post.pk]

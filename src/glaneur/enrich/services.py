@@ -65,6 +65,21 @@ def enrich_soon(post_ids: Iterable[int], *, force: bool = False) -> None:
     )
 
 
+def changed_texts(post_ids: Iterable[int]) -> list[int]:
+    """Those of these posts whose texts or analyser version differ from what was analysed
+    (one query): a post changed by a tag, a comment or a status needs no task."""
+    version = analyser_version()
+    posts = Post.objects.filter(pk__in=list(post_ids)).only(
+        *FIELDS, "analysis__version", "analysis__text_hash"
+    )
+    changed = []
+    for post in posts.select_related("analysis"):
+        done = getattr(post, "analysis", None)
+        if done is None or done.version != version or done.text_hash != text_hash(post):
+            changed.append(post.pk)
+    return changed
+
+
 def retry(post_ids: list[int]) -> None:
     """The step run again alone (``pipeline.retry_step``): analysed even if unchanged."""
     enrich_soon(post_ids, force=True)
