@@ -54,7 +54,7 @@ class Analysis(models.Model):
     version = models.PositiveIntegerField()
     text_hash = models.CharField(max_length=64)
     analysed_at = models.DateTimeField(default=timezone.now)
-    # The post's nouns, proper nouns and adjectives (lower case), as the model tagged them:
+    # The post's nouns, proper nouns and adjectives (lower case; analysis/lexicon.py):
     # tag suggestions keep only these among the post's frequent words.
     keywords = models.JSONField(default=list, blank=True)
 

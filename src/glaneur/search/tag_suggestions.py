@@ -11,7 +11,7 @@ Three sources, compared on search tokens (lemma then stem: "apprentis" is "appre
   counting triple), for subjects no list foresaw.
 
 Light enough for the edit page (lemma lookups only, no spaCy). The part-of-speech filter
-comes from the worker: the enrich step stores the words its model tagged as nouns, proper
+comes from the worker: the enrich step stores the words its lexicon takes for nouns, proper
 nouns or adjectives (``enrich.Analysis.keywords``), and the post's own words are kept only
 among those ("accompagne", "notamment" never make a tag). Before a post is analysed, stop
 words, length and frequency stand in for it.
