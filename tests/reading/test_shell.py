@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -14,9 +15,9 @@ from django.test import Client, RequestFactory
 
 from glaneur.audience.services import follow
 from glaneur.cache import fragment_cache
-from glaneur.curation.models import Topic
+from glaneur.curation.models import Membership, Topic
 from glaneur.curation.services import create_post
-from tests.factories import make_user
+from tests.factories import add_member, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +116,28 @@ def test_the_language_switch_comes_back_to_the_readers_own_page(topic: Topic) ->
     page(signed_in(make_user("premier")), topic.get_absolute_url())
     html = page(signed_in(make_user("lectrice")), path)
     assert f'name="next" value="{path.replace("&", "&amp;")}"' in html
+
+
+def test_anonymous_readers_share_the_page_and_log_in_back_to_their_own(topic: Topic) -> None:
+    client = Client(HTTP_USER_AGENT=BROWSER)
+    page(client, topic.get_absolute_url())
+    assert shared_pages() == 1
+    html = page(client, f"{topic.get_absolute_url()}?tag=emploi&tag=alternance")
+    assert shared_pages() == 2
+    back = f"{topic.get_absolute_url()}%3Ftag%3Demploi%26tag%3Dalternance"
+    assert f'href="/accounts/login/?next={back}"' in html
+    assert "glaneur-slot" not in html and "-placeholder" not in html
+
+
+def test_a_new_owner_and_a_new_name_show_on_the_shared_page_at_once(topic: Topic) -> None:
+    reader = signed_in(make_user("lecteur", first_name="Léa"))
+    page(reader, topic.get_absolute_url())
+    add_member(topic, make_user("coanimatrice", first_name="Inès"), Membership.Role.OWNER)
+    user = get_user_model().objects.get(username="lecteur")
+    user.first_name = "Léa-Marie"
+    user.save()
+    html = page(reader, topic.get_absolute_url())
+    assert shared_pages() == 1
+    curated_by = re.search(r'<p class="curated-by">.*?</p>', html, re.S)
+    assert curated_by is not None and "Inès" in curated_by.group()
+    assert "Léa-Marie</a>" in html

@@ -16,7 +16,6 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from glaneur.analytics.services import post_view_count, record_view, topic_view_counts
-from glaneur.audience.services import is_following
 from glaneur.cache import fragment_cache
 from glaneur.curation import queries, services
 from glaneur.curation.models import Post, Topic
@@ -27,8 +26,9 @@ from glaneur.reading.home import home_languages, home_topics
 from glaneur.territories.queries import Lieu, lieu_name, parse_lieu, places_stamp, post_ids_in
 
 from .cards import Reader, cards_html, fill
+from .queries import follow_state
 from .related import related_posts
-from .shell import fill_shell, shell_html, shell_key
+from .shell import Own, fill_shell, shell_html, shell_key
 
 
 def home(request: HtmxHttpRequest) -> HttpResponse:
@@ -129,28 +129,28 @@ def topic_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return HttpResponse(fill(stream_html, request, reader) if not anonymous else stream_html)
     record_view(request, topic)
     total, today = topic_view_counts(topic)
-    own: dict[str, Any] = {
-        "topic": topic,
-        "views_total": total,
-        "views_today": today,
+    following, follower_count = follow_state(request.user, topic)
+    own = Own(
+        slug=topic.slug,
+        views_total=total,
+        views_today=today,
         # Two owner accounts may bear one name (an imported owner and its person): once each.
-        "curators": list(dict.fromkeys(queries.curators(topic))),
-        "following": is_following(request.user, topic),
-        "follower_count": topic.follows.count(),
-    }
-    key = None if anonymous or not shareable else shell_key(request, stream_key=stream_key)
+        curators=tuple(dict.fromkeys(queries.curators(topic))),
+        following=following,
+        follower_count=follower_count,
+    )
+    key = shell_key(request, stream_key=stream_key) if shareable else None
     if key is not None:
         # The whole page, shared by this kind of reader; their own values filled in.
         shell = fragment_cache.get(key)
         if shell is None:
-            context.update(own, stream_html=stream_html)
+            context.update(stream_html=stream_html)
             context.update(page_context(request, topic, stamp, tag_slugs, place, lieu))
             shell = shell_html(request, context)
             fragment_cache.set(key, shell, 3600)
         return HttpResponse(fill_shell(shell, request, reader, own))
-    context.update(
-        own, stream_html=stream_html if anonymous else fill(stream_html, request, reader)
-    )
+    context.update(vars(own), topic=topic)
+    context.update(stream_html=stream_html if anonymous else fill(stream_html, request, reader))
     context.update(page_context(request, topic, stamp, tag_slugs, place, lieu))
     return render(request, "curation/topic_detail.html", context)
 
