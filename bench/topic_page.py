@@ -85,6 +85,12 @@ def parse_args() -> argparse.Namespace:
         dest="paths",
         help="measure this path instead of the defaults (repeatable; {slug} and {tag} expand)",
     )
+    parser.add_argument(
+        "--who",
+        action="append",
+        choices=("anonymous", "reader", "curator"),
+        help="measure only these readers' pages (repeatable; default: all three)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
     return parser.parse_args()
 
@@ -446,6 +452,8 @@ def bench(args: argparse.Namespace, data_dir: Path) -> int:
     else:
         measured = [("", p) for p in [*deep, "/topic/{slug}/?tag={tag}", "/topic/{slug}/feed.atom"]]
         measured += [(who, p) for who in ("reader", "curator") for p in deep]
+    if args.who:
+        measured = [(who, p) for who, p in measured if (who or "anonymous") in args.who]
     values = {
         "slug": quote(filled.slug),
         "tag": quote(filled.tag),
