@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -16,7 +17,9 @@ from django.test import Client, RequestFactory
 from glaneur.audience.services import follow
 from glaneur.cache import fragment_cache
 from glaneur.curation.models import Membership, Topic
+from glaneur.curation.queries import curators
 from glaneur.curation.services import create_post
+from glaneur.reading.queries import follow_state
 from tests.factories import add_member, make_user
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +144,23 @@ def test_a_new_owner_and_a_new_name_show_on_the_shared_page_at_once(topic: Topic
     curated_by = re.search(r'<p class="curated-by">.*?</p>', html, re.S)
     assert curated_by is not None and "Inès" in curated_by.group()
     assert "Léa-Marie</a>" in html
+
+
+def test_follow_state_counts_every_follower_and_knows_the_readers_own(topic: Topic) -> None:
+    alice, bob = make_user("alice"), make_user("bob")
+    assert follow_state(alice, topic) == (False, 0)
+    follow(bob, topic)
+    assert follow_state(alice, topic) == (False, 1)
+    assert follow_state(bob, topic) == (True, 1)
+    follow(alice, topic)
+    assert follow_state(alice, topic) == (True, 2)
+    assert follow_state(AnonymousUser(), topic) == (False, 2)
+
+
+def test_curators_are_the_owners_oldest_first_by_full_name_or_username(topic: Topic) -> None:
+    add_member(topic, make_user("ines", first_name="Inès", last_name="Dupré"), "owner")
+    add_member(topic, make_user("editrice", first_name="Élise"), Membership.Role.EDITOR)
+    add_member(topic, make_user("sans-nom"), Membership.Role.OWNER)
+    owner = topic.owner
+    first = f"{owner.first_name} {owner.last_name}".strip() or owner.username  # type: ignore[union-attr]
+    assert curators(topic) == [first, "Inès Dupré", "sans-nom"]

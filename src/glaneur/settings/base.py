@@ -116,6 +116,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "glaneur.urls"
+# Django's database sessions, read in SQL rather than through the ORM (every signed-in page).
+SESSION_ENGINE = "glaneur.db.sessions"
 WSGI_APPLICATION = "glaneur.wsgi.application"
 
 TEMPLATES: list[dict[str, Any]] = [
