@@ -17,8 +17,8 @@ from django.test import Client, RequestFactory
 from glaneur.audience.services import follow
 from glaneur.cache import fragment_cache
 from glaneur.curation.models import Membership, Topic
-from glaneur.curation.queries import curators
-from glaneur.curation.services import create_post
+from glaneur.curation.queries import curators, topic_stamp
+from glaneur.curation.services import create_post, delete_post, update_post
 from glaneur.reading.queries import follow_state
 from tests.factories import add_member, make_user
 
@@ -164,3 +164,15 @@ def test_curators_are_the_owners_oldest_first_by_full_name_or_username(topic: To
     owner = topic.owner
     first = f"{owner.first_name} {owner.last_name}".strip() or owner.username  # type: ignore[union-attr]
     assert curators(topic) == [first, "Inès Dupré", "sans-nom"]
+
+
+def test_the_topic_stamp_moves_with_each_change_and_fits_a_cache_key(topic: Topic) -> None:
+    empty = topic_stamp(topic)
+    post = create_post(topic, by=topic.owner, title="Première version")
+    created = topic_stamp(topic)
+    update_post(post, by=topic.owner, title="Seconde version")
+    edited = topic_stamp(topic)
+    delete_post(post, by=topic.owner)
+    topic.refresh_from_db()
+    assert len({empty, created, edited, topic_stamp(topic)}) == 4
+    assert all(c.isdigit() or c in ".-" for c in created + edited)
