@@ -17,10 +17,15 @@ from django.test import Client, RequestFactory
 from glaneur.audience.services import follow
 from glaneur.cache import fragment_cache
 from glaneur.curation.models import Membership, Topic
-from glaneur.curation.queries import curators, topic_stamp
+from glaneur.curation.queries import (
+    curated_topic_choices,
+    curated_topics,
+    curators,
+    topic_stamp,
+)
 from glaneur.curation.services import create_post, delete_post, update_post
 from glaneur.reading.queries import follow_state
-from tests.factories import add_member, make_user
+from tests.factories import add_member, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +181,17 @@ def test_the_topic_stamp_moves_with_each_change_and_fits_a_cache_key(topic: Topi
     topic.refresh_from_db()
     assert len({empty, created, edited, topic_stamp(topic)}) == 4
     assert all(c.isdigit() or c in ".-" for c in created + edited)
+
+
+def test_the_rescoop_menu_lists_the_topics_the_reader_curates_by_title() -> None:
+    alice = make_user("alice")
+    others = [make_topic(make_user(), title=title) for title in ("Zèbres", "Abeilles", "Hiboux")]
+    add_member(others[0], alice, Membership.Role.CONTRIBUTOR)
+    add_member(others[1], alice, Membership.Role.EDITOR)
+    mine = make_topic(alice, title="Moineaux")
+    make_topic(make_user(), title="Chouettes")  # not hers
+    choices = curated_topic_choices(alice, exclude=others[2])
+    assert [t.title for t in choices] == ["Abeilles", "Moineaux", "Zèbres"]
+    assert [t.pk for t in choices] == [t.pk for t in curated_topics(alice, exclude=others[2])]
+    assert [t.title for t in curated_topic_choices(alice, exclude=mine)] == ["Abeilles", "Zèbres"]
+    assert curated_topic_choices(AnonymousUser()) == []

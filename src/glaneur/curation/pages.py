@@ -44,5 +44,5 @@ def page_number(request: HtmxHttpRequest) -> int:
 
 
 def rescoop_topics(request: HtmxHttpRequest, exclude: Topic | None = None) -> list[Topic]:
-    """The user's topics a post may be rescooped into."""
-    return list(queries.curated_topics(request.user, exclude=exclude))
+    """The user's topics a post may be rescooped into (their ids and titles)."""
+    return queries.curated_topic_choices(request.user, exclude=exclude)
