@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from glaneur.http import HtmxHttpRequest
 
@@ -15,8 +14,8 @@ from .models import Post, Topic
 
 def topic_for(request: HtmxHttpRequest, slug: str) -> Topic:
     """The topic, or 404 when it does not exist or the user may not see it (access.py)."""
-    topic = get_object_or_404(Topic.objects.select_related("owner"), slug=slug)
-    if not access.can_view_topic(request.user, topic):
+    topic = queries.topic_by_slug(slug)
+    if topic is None or not access.can_view_topic(request.user, topic):
         raise Http404
     return topic
 
