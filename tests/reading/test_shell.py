@@ -14,6 +14,7 @@ from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import Client, RequestFactory
 
+from glaneur.audience.queries import follow_state
 from glaneur.audience.services import follow
 from glaneur.cache import fragment_cache
 from glaneur.curation.models import Membership, Topic
@@ -24,7 +25,6 @@ from glaneur.curation.queries import (
     topic_stamp,
 )
 from glaneur.curation.services import create_post, delete_post, update_post
-from glaneur.reading.queries import follow_state
 from tests.factories import add_member, make_topic, make_user
 
 pytestmark = pytest.mark.django_db

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -132,3 +133,19 @@ def delivery_problems(issue: Issue, *, limit: int = 200) -> list[Delivery]:
         .order_by("pk")
         .only("pk", "email", "status", "error", "attempts")[:limit]
     )
+
+
+def follow_state(user: object, topic: Topic) -> tuple[bool, int]:
+    """(whether ``user`` follows ``topic``, how many follow it) in one SQL statement: every
+    topic page asks, and the ORM's aggregate took ten times SQLite's run to build."""
+    user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+    quote = connection.ops.quote_name  # names from the model, never from input
+    table = quote(Follow._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN user_id = %s THEN 1 ELSE 0 END), 0) "  # noqa: S608
+            f"FROM {table} WHERE topic_id = %s",
+            [user_id, topic.pk],
+        )
+        followers, mine = cursor.fetchone()
+    return bool(mine), int(followers)

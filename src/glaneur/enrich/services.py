@@ -65,6 +65,13 @@ def enrich_soon(post_ids: Iterable[int], *, force: bool = False) -> None:
     )
 
 
+def is_current(post: Post, *, digest: str, version: int) -> bool:
+    """Whether the post's stored analysis read these texts (``digest``) with this analyser
+    version: then analysing it again would find the same (``post.analysis`` loaded)."""
+    done = getattr(post, "analysis", None)
+    return done is not None and done.version == version and done.text_hash == digest
+
+
 def changed_texts(post_ids: Iterable[int]) -> list[int]:
     """Those of these posts whose texts or analyser version differ from what was analysed
     (one query): a post changed by a tag, a comment or a status needs no task."""
@@ -72,12 +79,11 @@ def changed_texts(post_ids: Iterable[int]) -> list[int]:
     posts = Post.objects.filter(pk__in=list(post_ids)).only(
         *FIELDS, "analysis__version", "analysis__text_hash"
     )
-    changed = []
-    for post in posts.select_related("analysis"):
-        done = getattr(post, "analysis", None)
-        if done is None or done.version != version or done.text_hash != text_hash(post):
-            changed.append(post.pk)
-    return changed
+    return [
+        post.pk
+        for post in posts.select_related("analysis")
+        if not is_current(post, digest=text_hash(post), version=version)
+    ]
 
 
 def retry(post_ids: list[int]) -> None:
@@ -116,13 +122,7 @@ def analyse_posts(
         posts = Post.objects.filter(pk__in=chunk).select_related("topic", "analysis")
         for post in posts:
             digest = text_hash(post)
-            done = getattr(post, "analysis", None)
-            if (
-                not force
-                and done is not None
-                and done.version == version
-                and done.text_hash == digest
-            ):
+            if not force and is_current(post, digest=digest, version=version):
                 report.unchanged.append(post.pk)
             else:
                 try:

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from glaneur.analytics.services import post_view_count, record_view, topic_view_counts
+from glaneur.audience.queries import follow_state
 from glaneur.cache import fragment_cache
 from glaneur.curation import queries, services
 from glaneur.curation.models import Post, Topic
@@ -26,7 +27,6 @@ from glaneur.reading.home import home_languages, home_topics
 from glaneur.territories.queries import Lieu, lieu_name, parse_lieu, places_stamp, post_ids_in
 
 from .cards import Reader, cards_html, fill
-from .queries import follow_state
 from .related import related_posts
 from .shell import Own, fill_shell, shell_html, shell_key
 
